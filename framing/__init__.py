@@ -1,0 +1,61 @@
+"""framing: how a news passage frames a political crisis.
+
+>>> import framing
+>>> framing.classify("Bandits and terrorists attacked police stations, the ministry said.").labels
+['law_and_order']
+
+Importing the package is cheap: the modules (and numpy) load on first use of a name below.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "classify": "framing.api",
+    "analyze": "framing.api",
+    "codebook": "framing.api",
+    "default_model": "framing.api",
+    "train": "framing.training",
+    "evaluate": "framing.training",
+    "cross_validate": "framing.training",
+    "EvaluationReport": "framing.training",
+    "FrameClassifier": "framing.model",
+    "load_model": "framing.persist",
+    "save_model": "framing.persist",
+    "Codebook": "framing.codebook",
+    "load_codebook": "framing.codebook",
+    "PassageResult": "framing.results",
+    "DocumentResult": "framing.results",
+    "FramePrediction": "framing.results",
+    "InputTypeError": "framing.errors",
+    "LabelError": "framing.errors",
+    "CodebookError": "framing.errors",
+    "ModelFileError": "framing.errors",
+}
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .api import analyze, classify, codebook, default_model
+    from .codebook import Codebook, load_codebook
+    from .errors import CodebookError, InputTypeError, LabelError, ModelFileError
+    from .model import FrameClassifier
+    from .training import EvaluationReport, cross_validate, evaluate, train
+    from .persist import load_model, save_model
+    from .results import DocumentResult, FramePrediction, PassageResult
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'framing' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,116 @@
+"""The one-call front door: ``classify``, ``analyze``, ``codebook`` over a lazily loaded default model."""
+
+from __future__ import annotations
+
+import os
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+from .codebook import Codebook, default_codebook
+from .model import FrameClassifier
+from .persist import load_model
+from .results import DocumentResult, PassageResult
+
+__all__ = ["classify", "analyze", "codebook", "default_model", "default_model_path"]
+
+_LOCK = threading.Lock()
+_MODEL: FrameClassifier | None = None
+
+
+def default_model_path() -> Path:
+    """Directory of the shipped default model (inside the installed package).
+
+    Examples
+    --------
+    >>> (default_model_path() / "manifest.json").is_file()
+    True
+    """
+    try:
+        return Path(str(resources.files("framing.models").joinpath("default")))
+    except ModuleNotFoundError:  # running from a source tree that was not installed
+        return Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+def default_model() -> FrameClassifier:
+    """The shipped default model, loaded on first use and cached (thread-safe).
+
+    Set the environment variable ``FRAMING_MODEL`` to a model directory to use another model as
+    the default.
+
+    Examples
+    --------
+    >>> default_model().classes_[:2].tolist()
+    ['foreign_interference', 'color_revolution']
+    """
+    global _MODEL
+    if _MODEL is None:
+        with _LOCK:
+            if _MODEL is None:
+                _MODEL = load_model(os.environ.get("FRAMING_MODEL") or default_model_path())
+    return _MODEL
+
+
+def classify(texts: str | Sequence[str], *, threshold: float | None = None,
+             model: FrameClassifier | None = None) -> PassageResult | list[PassageResult]:
+    """Which frames a passage carries, with stance, score and evidence for each.
+
+    Parameters
+    ----------
+    texts : str or list of str
+        One passage gives one ``PassageResult``; a list gives a list in the same order.
+    threshold : float, optional
+        Calibrated probability at which a frame is labelled (default: the model's, 0.5).
+    model : FrameClassifier, optional
+        A model of your own (from ``framing.train`` or ``framing.load_model``); default: the
+        shipped model.
+
+    Returns
+    -------
+    PassageResult or list of PassageResult
+
+    Examples
+    --------
+    >>> import framing
+    >>> r = framing.classify("Soldiers opened fire on the peaceful rally and dozens were arrested.")
+    >>> r.labels
+    ['repression']
+    >>> r["repression"].stance
+    'endorsed'
+    >>> 0.0 <= r["repression"].score <= 1.0
+    True
+    >>> [len(x.labels) for x in framing.classify(["", "The weather was mild."])]
+    [0, 0]
+    """
+    return (model or default_model()).classify(texts, threshold=threshold)
+
+
+def analyze(text: str, *, threshold: float | None = None, model: FrameClassifier | None = None,
+            max_words: int = 150, window: int = 4) -> DocumentResult:
+    """Split an article into passages, classify each, and profile frames and stances.
+
+    Paragraphs (blank-line separated) are passages; a paragraph longer than ``max_words`` is cut
+    into windows of up to ``window`` sentences.
+
+    Examples
+    --------
+    >>> import framing
+    >>> doc = framing.analyze("Fuel prices doubled overnight and the oil towns rose against the "
+    ...     "ruling clan.\\n\\nThe weather stayed cold.")
+    >>> len(doc.passages), doc.dominant
+    (2, ['popular_revolt'])
+    """
+    return (model or default_model()).analyze(text, threshold=threshold, max_words=max_words, window=window)
+
+
+def codebook() -> Codebook:
+    """The default codebook: frame ids, names, definitions and cues, and the three stances.
+
+    Examples
+    --------
+    >>> import framing
+    >>> [f.id for f in framing.codebook()][:3]
+    ['foreign_interference', 'color_revolution', 'popular_revolt']
+    """
+    return default_codebook()

@@ -1,0 +1,393 @@
+"""Feature extraction built for framing: words, codebook cues and stance signals.
+
+One tokenisation pass per sentence yields three count matrices over one vocabulary (all tokens,
+tokens inside long quotations, and single words in scare quotes). Everything else is derived from
+them with sparse matrix products, so the batch path is vectorised:
+
+* word unigrams and bigrams (stemmed), TF-IDF weighted, sublinear, l2-normalised;
+* ``cue`` features: how often the codebook's cue phrases of each frame occur;
+* ``signal`` features: counts of the stance lexicon's classes (attribution, distance, mockery,
+  negation, certainty, hedges, first person, contrast);
+* ``extras``: sentence length, share of quoted words, scare quotes, question and exclamation marks.
+
+Passage rows are sums of their sentence rows, so the stance model can also look at the sentences
+that carry a frame (see :mod:`framing.model`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .text import fold_accents, get_stemmer, normalize, split_sentences
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_DOUBLE_QUOTED = re.compile(r'"([^"\n]{0,800})"')
+_SINGLE_QUOTED = re.compile(r"(?<![^\W_])'([^'\n]{1,60}?)'(?![^\W_])")
+_MAX_TOKEN = 40  # longer "words" (URLs, base64, one 100,000-character token) are skipped
+SCARE_PREFIX = "sq:"
+EXTRAS = ("log_words", "quoted_share", "scare_quotes", "questions", "exclamations")
+
+
+def load_lexicon(source: str | None = None) -> dict[str, list[str]]:
+    """Read a stance lexicon TOML file (the packaged one by default) into {class: [terms]}.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> sorted(lex)[:3]
+    ['attribution', 'certainty', 'contrast']
+    >>> "so called" in lex["distance"]
+    True
+    """
+    if source is None:
+        raw = resources.files("framing.data").joinpath("stance_lexicon.toml").read_text("utf-8")
+    else:
+        with open(source, encoding="utf-8") as fh:
+            raw = fh.read()
+    data = tomllib.loads(raw)
+    return {name: list(table["terms"]) for name, table in data["classes"].items()}
+
+
+@dataclass
+class SentenceBatch:
+    """Count matrices for the sentences of a batch of passages.
+
+    ``owner[i]`` is the passage of sentence ``i``; sentences of one passage are contiguous and
+    ``starts`` holds the first sentence of each passage (every passage has at least one sentence
+    row, possibly empty).
+    """
+
+    counts: sp.csr_matrix
+    quoted: sp.csr_matrix
+    extras: np.ndarray
+    owner: np.ndarray
+    starts: np.ndarray
+    n_passages: int
+    n_tokens: np.ndarray
+    n_known: np.ndarray
+
+    def to_passages(self, matrix: sp.csr_matrix | np.ndarray) -> sp.csr_matrix | np.ndarray:
+        """Sum sentence rows into passage rows."""
+        agg = sp.csr_matrix(
+            (np.ones(len(self.owner)), (self.owner, np.arange(len(self.owner)))),
+            shape=(self.n_passages, len(self.owner)),
+        )
+        out = agg @ matrix
+        return out.tocsr() if sp.issparse(out) else np.asarray(out)
+
+
+class TextVectorizer:
+    """Turn passages into sentence-level count matrices over a learned vocabulary.
+
+    Parameters
+    ----------
+    ngram_range : (int, int)
+        Word n-gram sizes, (1, 1) or (1, 2).
+    min_df : int
+        Keep terms seen in at least this many training passages (cue and lexicon terms are always
+        kept).
+    max_features : int or None
+        Keep at most this many terms, the most frequent first.
+    stemmer : str
+        ``"light"``, ``"porter"``, ``"snowball"`` or ``"none"``.
+    forced_terms : iterable of str
+        Phrases (one or two words, unstemmed) that must be in the vocabulary.
+
+    Examples
+    --------
+    >>> vec = TextVectorizer(min_df=1).fit(["Troops guard the airport.", "The troops left."])
+    >>> batch = vec.transform(["The troops stayed."])
+    >>> batch.counts.shape[0], vec.display_name(vec.vocabulary_["troop"])
+    (1, 'troops')
+    """
+
+    def __init__(self, *, ngram_range=(1, 2), min_df=2, max_features=None, stemmer="light",
+                 forced_terms: Iterable[str] = ()):
+        self.ngram_range = tuple(ngram_range)
+        self.min_df = min_df
+        self.max_features = max_features
+        self.stemmer = stemmer
+        self.forced_terms = list(forced_terms)
+        self._stem = get_stemmer(stemmer)
+        self._cache = _StemCache(self._stem)
+        self.known_ = set()
+        self.vocabulary_: dict[str, int] = {}
+        self.display_: list[str] = []
+
+    # -- tokenisation ---------------------------------------------------------------------
+    @staticmethod
+    def _segments(low: str) -> list[tuple[list[str], bool, bool]]:
+        """Tokens of a lower-cased sentence in runs: (tokens, inside a long quotation, inside
+        scare quotes). A quotation of up to three words counts as scare quotes."""
+        if '"' not in low and "'" not in low:
+            return [(_TOKEN.findall(low), False, False)]
+        out = []
+        parts = _DOUBLE_QUOTED.split(low) if '"' in low else [low]
+        for i, part in enumerate(parts):
+            if i % 2:
+                found = _TOKEN.findall(part)
+                short = len(found) <= 3
+                out.append((found, not short, short))
+                continue
+            subparts = _SINGLE_QUOTED.split(part) if "'" in part else [part]
+            for j, sub in enumerate(subparts):
+                found = _TOKEN.findall(sub)
+                out.append((found, False, bool(j % 2) and len(found) <= 3))
+        return out
+
+    @property
+    def known_(self) -> set[str]:
+        """Stems known from training: a hyphenated token whose joined form is known is rejoined."""
+        return self._known
+
+    @known_.setter
+    def known_(self, value: set[str]) -> None:
+        self._known = value
+        self._expand = _Expansions(self._expand_token)
+
+    def _expand_token(self, tok: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(stems, surface forms) of one raw token: apostrophes dropped, broken hyphens rejoined."""
+        if len(tok) > _MAX_TOKEN:
+            return (), ()
+        if "'" in tok:
+            if tok.endswith("'s"):
+                tok = tok[:-2]
+            tok = tok.replace("'", "")
+        stem = self._cache.__getitem__
+        if "-" in tok:
+            joined = tok.replace("-", "")
+            pieces = [joined] if stem(joined) in self._known else [p for p in tok.split("-") if p]
+        else:
+            pieces = [tok] if tok else []
+        return tuple(map(stem, pieces)), tuple(pieces)
+
+    def _stems(self, sentence: str):
+        """Stems of a sentence, their flags (``None``: no quotation marks) and surface forms."""
+        segments = self._segments(fold_accents(sentence))
+        expand = self._expand.__getitem__
+        if len(segments) == 1 and not segments[0][1] and not segments[0][2]:
+            expanded = list(map(expand, segments[0][0]))
+            return [s for st, _ in expanded for s in st], None, None, [f for _, sf in expanded for f in sf]
+        out_stems: list[str] = []
+        out_quoted: list[bool] = []
+        out_scare: list[bool] = []
+        surface: list[str] = []
+        for tokens, q, s in segments:
+            expanded = list(map(expand, tokens))
+            stems = [x for st, _ in expanded for x in st]
+            out_stems.extend(stems)
+            surface.extend(f for _, sf in expanded for f in sf)
+            out_quoted.extend([q] * len(stems))
+            out_scare.extend([s] * len(stems))
+        return out_stems, out_quoted, out_scare, surface
+
+    # -- fitting ----------------------------------------------------------------------------
+    def fit(self, texts: Sequence[str]) -> "TextVectorizer":
+        """Learn the vocabulary from training passages."""
+        sentences = [[s for s in split_sentences(normalize(t))] for t in texts]
+        # Pass 1: plain words, to decide which hyphenated pieces are broken words.
+        plain: Counter[str] = Counter()
+        for sents in sentences:
+            seen: set[str] = set()
+            for sentence in sents:
+                for tok in _TOKEN.findall(fold_accents(sentence)):
+                    if "-" not in tok and "'" not in tok and len(tok) <= _MAX_TOKEN:
+                        seen.add(self._stem(tok))
+            plain.update(seen)
+        self.known_ = {w for w, c in plain.items() if c >= self.min_df}
+        # Pass 2: n-gram document frequencies and surface forms.
+        df: Counter[str] = Counter()
+        forms: dict[str, Counter[str]] = {}
+        for sents in sentences:
+            seen = set()
+            for sentence in sents:
+                stems, _, scare, surface = self._stems(sentence)
+                for st, sf, sc in zip(stems, surface, scare or [False] * len(stems)):
+                    forms.setdefault(st, Counter())[sf] += 1
+                    seen.add(st)
+                    if sc:
+                        seen.add(SCARE_PREFIX + st)
+                if self.ngram_range[1] >= 2:
+                    seen.update(a + " " + b for a, b in zip(stems, stems[1:]))
+            df.update(seen)
+        terms = [t for t, c in df.items() if c >= self.min_df]
+        terms.sort(key=lambda t: (-df[t], t))
+        if self.max_features is not None:
+            terms = terms[: self.max_features]
+        for phrase in self.forced_terms:
+            key = self.phrase_key(phrase)
+            if key and key not in terms:
+                terms.append(key)
+        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
+        self.display_ = [self._display(t, forms) for t in terms]
+        return self
+
+    def phrase_key(self, phrase: str) -> str:
+        """The vocabulary key of a one- or two-word phrase ("so-called" -> "so called")."""
+        stems = [self._stem(p) for t in _TOKEN.findall(fold_accents(normalize(phrase)))
+                 for p in t.replace("'", "").split("-") if p]
+        if not stems or len(stems) > max(1, self.ngram_range[1]):
+            return ""
+        return " ".join(stems)
+
+    @staticmethod
+    def _display(term: str, forms: dict[str, Counter[str]]) -> str:
+        def one(stem: str) -> str:
+            c = forms.get(stem)
+            return c.most_common(1)[0][0] if c else stem
+
+        if term.startswith(SCARE_PREFIX):
+            return '"' + one(term[len(SCARE_PREFIX):]) + '"'
+        return " ".join(one(part) for part in term.split(" "))
+
+    def display_name(self, index: int) -> str:
+        """Readable form of vocabulary entry ``index`` (its most frequent surface form)."""
+        return self.display_[index]
+
+    # -- transforming -------------------------------------------------------------------------
+    def transform(self, texts: Sequence[str]) -> SentenceBatch:
+        """Count matrices for every sentence of every passage (passages already validated)."""
+        vocab = self.vocabulary_
+        bigrams = self.ngram_range[1] >= 2
+        col_all: list[int] = []
+        col_quoted: list[int] = []
+        ptr_all = [0]
+        ptr_quoted = [0]
+        extras: list[tuple[float, ...]] = []
+        owner: list[int] = []
+        starts: list[int] = []
+        n_tokens: list[int] = []
+        known_counts: list[int] = []
+        n_known = 0
+        get = vocab.get
+        for p, text in enumerate(texts):
+            starts.append(len(owner))
+            sents = split_sentences(normalize(text)) or [""]
+            for sentence in sents:
+                stems, quoted, scare, _ = self._stems(sentence)
+                ids = [i for i in map(get, stems) if i is not None]
+                n_known += len(ids)
+                n = len(stems)
+                if bigrams and n > 1:
+                    ids.extend(i for i in map(get, map(" ".join, zip(stems, stems[1:]))) if i is not None)
+                col_all.extend(ids)
+                ptr_all.append(len(col_all))
+                n_scare = n_quoted = 0
+                if quoted is not None:
+                    n_quoted = sum(quoted)
+                    n_scare = sum(scare)
+                    if n_scare:
+                        col_all.extend(i for i in (get(SCARE_PREFIX + st) for st, f in zip(stems, scare) if f)
+                                       if i is not None)
+                        ptr_all[-1] = len(col_all)
+                    if n_quoted:
+                        q = [st for st, f in zip(stems, quoted) if f]
+                        q_ids = [i for i in map(get, q) if i is not None]
+                        if bigrams:
+                            q_pairs = [a + " " + b for a, b, f1, f2 in zip(stems, stems[1:], quoted, quoted[1:]) if f1 and f2]
+                            q_ids.extend(i for i in map(get, q_pairs) if i is not None)
+                        col_quoted.extend(q_ids)
+                ptr_quoted.append(len(col_quoted))
+                extras.append((
+                    math.log1p(n),
+                    (n_quoted / n) if n else 0.0,
+                    math.log1p(n_scare),
+                    math.log1p(sentence.count("?")),
+                    math.log1p(sentence.count("!")),
+                ))
+                n_tokens.append(n)
+                known_counts.append(n_known)
+                n_known = 0
+                owner.append(p)
+        n_sent, n_vocab = len(owner), len(vocab)
+        counts = _csr(col_all, ptr_all, (n_sent, n_vocab))
+        quoted_m = _csr(col_quoted, ptr_quoted, (n_sent, n_vocab))
+        return SentenceBatch(
+            counts=counts,
+            quoted=quoted_m,
+            extras=np.asarray(extras, dtype=np.float64).reshape(n_sent, len(EXTRAS)),
+            owner=np.asarray(owner, dtype=np.int64),
+            starts=np.asarray(starts, dtype=np.int64),
+            n_passages=len(texts),
+            n_tokens=np.asarray(n_tokens, dtype=np.int64),
+            n_known=np.asarray(known_counts, dtype=np.int64),
+        )
+
+    def term_matrix(self, groups: Sequence[Sequence[str]], *, scare_only: bool = False) -> sp.csr_matrix:
+        """A (vocabulary x groups) 0/1 matrix marking which terms belong to each phrase group.
+
+        Scare-quoted variants of a term count as the term; with ``scare_only`` only they count.
+        """
+        rows, cols = [], []
+        for g, phrases in enumerate(groups):
+            for phrase in phrases:
+                key = self.phrase_key(phrase)
+                if not key:
+                    continue
+                for k in ((SCARE_PREFIX + key,) if scare_only else (key, SCARE_PREFIX + key)):
+                    idx = self.vocabulary_.get(k)
+                    if idx is not None:
+                        rows.append(idx)
+                        cols.append(g)
+        data = np.ones(len(rows))
+        m = sp.csr_matrix((data, (rows, cols)), shape=(len(self.vocabulary_), len(groups)))
+        m.data[:] = 1.0  # duplicates collapse to membership
+        return m
+
+
+class _Expansions(dict):
+    """raw token -> (stems, surface forms), computed once per distinct token."""
+
+    def __init__(self, expand):
+        super().__init__()
+        self._expandfn = expand
+
+    def __missing__(self, token: str):
+        value = self[token] = self._expandfn(token)
+        return value
+
+
+class _StemCache(dict):
+    """token -> stem, computed once per distinct token."""
+
+    def __init__(self, stem):
+        super().__init__()
+        self._stemfn = stem
+
+    def __missing__(self, token: str) -> str:
+        value = self[token] = self._stemfn(token)
+        return value
+
+
+def _csr(cols: list[int], ptr: list[int], shape: tuple[int, int]) -> sp.csr_matrix:
+    indices = np.asarray(cols, dtype=np.int32)
+    m = sp.csr_matrix((np.ones(len(indices)), indices, np.asarray(ptr, dtype=np.int64)), shape=shape)
+    m.sum_duplicates()
+    return m
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF-IDF with l2-normalised rows.
+
+    Examples
+    --------
+    >>> m = tfidf(sp.csr_matrix(np.array([[1.0, 3.0], [0.0, 0.0]])), np.array([1.0, 2.0]))
+    >>> np.round(m.toarray(), 3).tolist()
+    [[0.237, 0.971], [0.0, 0.0]]
+    """
+    out = counts.copy().astype(np.float64)
+    np.log1p(out.data, out=out.data)
+    out = out @ sp.diags(idf)
+    out = sp.csr_matrix(out)
+    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ out)

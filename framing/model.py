@@ -1,0 +1,656 @@
+"""The frame and stance model: a scikit-learn compatible estimator over raw text.
+
+``FrameClassifier`` learns one calibrated logistic regression per frame over the features of
+:mod:`framing.features`, and one multinomial stance model shared by all frames. The stance model
+sees, for each (passage, frame) pair, the whole passage and the sentences that carry the frame
+(sentences weighted by how strongly the frame model scores them), so "officials said X, but there
+is no evidence" gets a different stance for X than for a frame voiced elsewhere in the passage.
+
+Prediction needs only numpy and scipy: scikit-learn is imported by ``fit`` alone.
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .codebook import Codebook, load_codebook
+from .errors import InputTypeError, LabelError, NotFittedError
+from .features import EXTRAS, TextVectorizer, load_lexicon, tfidf
+from .results import DocumentResult, Evidence, FramePrediction, PassageResult
+from .text import split_passages
+
+__all__ = ["FrameClassifier", "check_texts", "parse_labels"]
+
+_STEMMERS = ("light", "porter", "snowball", "none")
+_EVIDENCE_MIN_SCORE = 0.1
+_CALIBRATIONS = ("sigmoid", "none")
+
+
+# ------------------------------------------------------------------------------------------
+# Input checking
+# ------------------------------------------------------------------------------------------
+
+def check_texts(texts: Any, *, allow_single: bool = True) -> tuple[list[str], bool]:
+    """Validate text input; return (list of str, whether a single string was given).
+
+    Raises ``InputTypeError`` naming what was expected, what arrived, and at which index.
+
+    Examples
+    --------
+    >>> check_texts("one passage")
+    (['one passage'], True)
+    >>> check_texts(["a", "b"])
+    (['a', 'b'], False)
+    >>> check_texts(["a", None])
+    Traceback (most recent call last):
+    ...
+    framing.errors.InputTypeError: expected str at index 1, got NoneType (None)
+    """
+    if isinstance(texts, str):
+        if not allow_single:
+            raise InputTypeError("Iterable over raw text documents expected, string object received.")
+        return [texts], True
+    if texts is None or isinstance(texts, (bytes, bytearray, numbers.Number, Mapping)):
+        raise InputTypeError(
+            f"expected a str or a list of str, got {type(texts).__name__}"
+            + (" (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(texts, (bytes, bytearray)) else "")
+        )
+    if hasattr(texts, "ndim") and getattr(texts, "ndim") != 1:
+        raise InputTypeError(f"expected a 1-D sequence of str, got an array of shape {getattr(texts, 'shape', '?')}")
+    try:
+        items = list(texts)
+    except TypeError:
+        raise InputTypeError(f"expected a str or a list of str, got {type(texts).__name__}") from None
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            shown = repr(item)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise InputTypeError(f"expected str at index {i}, got {type(item).__name__} ({shown})")
+    return items, False
+
+
+def parse_labels(y: Any, codebook: Codebook, *, ids: Sequence[Any] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Turn labels into a frame indicator matrix and a stance code matrix.
+
+    Each label may be a list/tuple/set of frame ids, or a mapping frame id -> stance (stance may be
+    ``None``). A 2-D 0/1 array with one column per codebook frame is accepted too.
+
+    Returns
+    -------
+    Y : ndarray of shape (n, n_frames), 0/1
+    S : ndarray of shape (n, n_frames), stance index, or -1 where absent or not given
+
+    Examples
+    --------
+    >>> cb = Codebook.from_names(["a", "b"], stances=["pro", "anti"])
+    >>> Y, S = parse_labels([["a"], {"b": "anti"}, []], cb)
+    >>> Y.tolist(), S.tolist()
+    ([[1, 0], [0, 1], [0, 0]], [[-1, -1], [-1, 1], [-1, -1]])
+    """
+    frames = codebook.frame_ids
+    stances = codebook.stance_ids
+    if hasattr(y, "ndim") and getattr(y, "ndim") == 2:
+        arr = np.asarray(y)
+        if arr.shape[1] != len(frames):
+            raise LabelError(f"a label matrix needs one column per frame ({len(frames)}: {', '.join(frames)}); "
+                             f"got {arr.shape[1]} columns")
+        if not np.isin(arr, (0, 1)).all():
+            raise LabelError("a label matrix must hold only 0 and 1")
+        return arr.astype(np.int64), np.full(arr.shape, -1, dtype=np.int64)
+    if isinstance(y, (str, bytes)) or not isinstance(y, Iterable):
+        raise LabelError(f"labels must be a list with one entry per passage; got {type(y).__name__}")
+    y = list(y)
+    Y = np.zeros((len(y), len(frames)), dtype=np.int64)
+    S = np.full((len(y), len(frames)), -1, dtype=np.int64)
+    for i, label in enumerate(y):
+        where = f"record {ids[i]!r}" if ids is not None else f"record {i}"
+        if isinstance(label, Mapping):
+            pairs = list(label.items())
+        elif isinstance(label, (list, tuple, set, frozenset)):
+            pairs = [(f, None) for f in label]
+        else:
+            raise LabelError(f"{where}: a label must be a list of frame ids or a mapping frame -> stance; "
+                             f"got {type(label).__name__} ({label!r})")
+        for frame, stance in pairs:
+            if frame not in codebook._index:
+                raise LabelError(f"{where}: unknown frame {frame!r}; valid frames: {', '.join(frames)}")
+            j = codebook._index[frame]
+            Y[i, j] = 1
+            if stance is not None:
+                if not stances:
+                    raise LabelError(f"{where}: stance {stance!r} given but the codebook declares no stances")
+                if stance not in stances:
+                    raise LabelError(f"{where}: unknown stance {stance!r} for frame {frame!r}; "
+                                     f"valid stances: {', '.join(stances)}")
+                S[i, j] = stances.index(stance)
+    return Y, S
+
+
+# ------------------------------------------------------------------------------------------
+# The scikit-learn parameter protocol, without importing scikit-learn
+# ------------------------------------------------------------------------------------------
+
+class _Params:
+    """get_params/set_params/repr as in ``sklearn.base.BaseEstimator``.
+
+    Implemented here so that loading and using a model never imports scikit-learn (about 1.5 s).
+    """
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> "_Params":
+        valid = self._param_names()
+        for key, value in params.items():
+            if key not in valid:
+                raise ValueError(f"Invalid parameter {key!r} for estimator {type(self).__name__}. "
+                                 f"Valid parameters are: {valid!r}.")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults.get(k))]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True, multi_output=True, single_output=False),
+            classifier_tags=ClassifierTags(multi_label=True),
+            input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
+        )
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - arrays and the like
+        return a is b
+
+
+# ------------------------------------------------------------------------------------------
+# The estimator
+# ------------------------------------------------------------------------------------------
+
+class FrameClassifier(_Params):
+    """Multi-label frame detector with a stance model for each detected frame.
+
+    Parameters
+    ----------
+    codebook : None, str, path, list of str, mapping or Codebook, default=None
+        The label space. ``None`` is the packaged default codebook (eight frames, three stances).
+    threshold : float, default=0.5
+        Calibrated probability at which a frame is labelled. Can be changed after fitting.
+    C : float, default=4.0
+        Inverse regularisation strength of the frame models.
+    stance_C : float, default=1.0
+        Inverse regularisation strength of the stance model.
+    ngram_range : tuple of int, default=(1, 2)
+        Word n-grams, ``(1, 1)`` or ``(1, 2)``.
+    min_df : int, default=2
+        Minimum number of training passages a term must occur in.
+    max_features : int or None, default=None
+        Cap on the vocabulary size.
+    stemmer : {"light", "porter", "snowball", "none"}, default="light"
+        ``"porter"`` and ``"snowball"`` use nltk (slower to load).
+    cue_weight, signal_weight : float, default=1.0
+        Scale of the codebook cue features and of the stance signal features.
+    calibration : {"sigmoid", "none"}, default="sigmoid"
+        Platt scaling of each frame's scores on out-of-fold predictions.
+    cv : int, default=5
+        Folds for calibration.
+    evidence_size : int, default=5
+        Evidence items reported per frame.
+    random_state : int, default=0
+        Seed of the calibration folds; with the same data and seed, fitting is deterministic.
+
+    Attributes
+    ----------
+    codebook_ : Codebook
+    classes_ : ndarray of str
+        Frame ids; the columns of ``predict_proba``.
+    stances_ : tuple of str
+        Stance ids the stance model predicts (empty when trained without stances).
+
+    Examples
+    --------
+    >>> texts = ["Police fired on the crowd.", "Fuel prices doubled and people marched.",
+    ...          "Troops shot protesters at night.", "Workers struck over wages and prices."] * 3
+    >>> labels = [["repression"], ["popular_revolt"], ["repression"], ["popular_revolt"]] * 3
+    >>> clf = FrameClassifier(min_df=1, cv=2).fit(texts, labels)
+    >>> clf.classify("Riot police opened fire on marchers.").labels
+    ['repression']
+    """
+
+    def __init__(self, *, codebook=None, threshold=0.5, C=4.0, stance_C=1.0, ngram_range=(1, 2), min_df=2,
+                 max_features=None, stemmer="light", cue_weight=1.0, signal_weight=1.0, calibration="sigmoid",
+                 cv=5, evidence_size=5, random_state=0):
+        self.codebook = codebook
+        self.threshold = threshold
+        self.C = C
+        self.stance_C = stance_C
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.stemmer = stemmer
+        self.cue_weight = cue_weight
+        self.signal_weight = signal_weight
+        self.calibration = calibration
+        self.cv = cv
+        self.evidence_size = evidence_size
+        self.random_state = random_state
+
+    # -- validation ----------------------------------------------------------------------
+    def _check_params(self) -> None:
+        def need(cond: bool, what: str, got: Any) -> None:
+            if not cond:
+                raise ValueError(f"{type(self).__name__}: {what}; got {got!r}")
+
+        need(self.stemmer in _STEMMERS, f"stemmer must be one of {_STEMMERS}", self.stemmer)
+        need(self.calibration in _CALIBRATIONS, f"calibration must be one of {_CALIBRATIONS}", self.calibration)
+        need(tuple(self.ngram_range) in ((1, 1), (1, 2)), "ngram_range must be (1, 1) or (1, 2)", self.ngram_range)
+        for name in ("C", "stance_C"):
+            v = getattr(self, name)
+            need(isinstance(v, numbers.Real) and v > 0, f"{name} must be a positive number", v)
+        for name in ("cue_weight", "signal_weight"):
+            v = getattr(self, name)
+            need(isinstance(v, numbers.Real) and v >= 0, f"{name} must be a number >= 0", v)
+        need(isinstance(self.min_df, numbers.Integral) and self.min_df >= 1, "min_df must be an int >= 1", self.min_df)
+        need(self.max_features is None or (isinstance(self.max_features, numbers.Integral) and self.max_features > 0),
+             "max_features must be None or a positive int", self.max_features)
+        need(isinstance(self.cv, numbers.Integral) and self.cv >= 2, "cv must be an int >= 2", self.cv)
+        need(isinstance(self.evidence_size, numbers.Integral) and self.evidence_size >= 0,
+             "evidence_size must be an int >= 0", self.evidence_size)
+        _check_threshold(self.threshold)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                                 "training passages first, or use framing.load_model().")
+
+    # -- fitting ---------------------------------------------------------------------------
+    def fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None
+            ) -> "FrameClassifier":
+        """Learn frames (and stances, where the labels give them) from passages.
+
+        Parameters
+        ----------
+        X : list of str
+            Passages.
+        y : list of labels
+            Per passage, a list of frame ids or a mapping frame id -> stance (see ``parse_labels``),
+            or a 0/1 matrix with one column per codebook frame.
+        groups : list, optional
+            Group of each passage (e.g. its event); calibration folds then never split a group.
+        ids : list, optional
+            Record ids, used in error messages.
+
+        Returns
+        -------
+        self
+        """
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold, KFold
+
+        self._check_params()
+        texts, _ = check_texts(X, allow_single=False)
+        codebook = load_codebook(self.codebook)
+        Y, S = parse_labels(y, codebook, ids=ids)
+        if len(Y) != len(texts):
+            raise LabelError(f"got {len(texts)} passages but {len(Y)} labels")
+        _check_training_set(texts, Y, S, codebook, ids)
+        if groups is not None and len(groups) != len(texts):
+            raise LabelError(f"got {len(texts)} passages but {len(groups)} groups")
+
+        lexicon = load_lexicon()
+        forced = [c for f in codebook.frames for c in f.cues] + [t for terms in lexicon.values() for t in terms]
+        vec = TextVectorizer(ngram_range=tuple(self.ngram_range), min_df=int(self.min_df),
+                             max_features=self.max_features, stemmer=self.stemmer, forced_terms=forced).fit(texts)
+        self.codebook_ = codebook
+        self.classes_ = np.array(codebook.frame_ids, dtype=object)
+        self.vectorizer_ = vec
+        self.lexicon_classes_ = tuple(lexicon)
+        self.cue_matrix_ = vec.term_matrix([f.cues for f in codebook.frames])
+        self.scare_cue_matrix_ = vec.term_matrix([f.cues for f in codebook.frames], scare_only=True)
+        self.lexicon_matrix_ = vec.term_matrix(list(lexicon.values()))
+        batch = vec.transform(texts)
+        df = np.asarray((batch.to_passages(batch.counts) > 0).sum(axis=0)).ravel()
+        self.idf_ = np.log((1 + len(texts)) / (1 + df)) + 1.0
+
+        feats = self._features(batch)
+        Xp = feats["X"]
+        n_frames = len(codebook)
+        coef = np.zeros((n_frames, Xp.shape[1]))
+        intercept = np.zeros(n_frames)
+
+        def frame_lr() -> Any:
+            return LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000)
+
+        for j in range(n_frames):
+            lr = frame_lr().fit(Xp, Y[:, j])
+            coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+        self.coef_, self.intercept_ = coef, intercept
+
+        self.platt_ = np.tile([1.0, 0.0], (n_frames, 1))
+        if self.calibration == "sigmoid":
+            if groups is not None and len(set(groups)) >= self.cv:
+                splits = GroupKFold(n_splits=int(self.cv)).split(Xp, groups=groups)
+            else:
+                splits = KFold(n_splits=int(self.cv), shuffle=True, random_state=self.random_state).split(Xp)
+            oof = np.zeros(Y.shape)
+            for train, test in splits:
+                for j in range(n_frames):
+                    if Y[train, j].min() == Y[train, j].max():
+                        oof[test, j] = -10.0 if Y[train, j].max() == 0 else 10.0
+                        continue
+                    oof[test, j] = frame_lr().fit(Xp[train], Y[train, j]).decision_function(Xp[test])
+            for j in range(n_frames):
+                platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], Y[:, j])
+                self.platt_[j] = (platt.coef_[0, 0], platt.intercept_[0])
+
+        # Stance model over the gold (passage, frame) pairs that have a stance.
+        self.stances_ = codebook.stance_ids if (S >= 0).any() else ()
+        self.stance_coef_ = np.zeros((0, 0))
+        self.stance_intercept_ = np.zeros(0)
+        if self.stances_:
+            rows, cols = np.nonzero(S >= 0)
+            Xs = self._stance_matrix(feats, rows, cols)
+            target = S[rows, cols]
+            seen = np.unique(target)
+            if len(seen) == 1:  # one stance only: a constant model
+                coef_s = np.zeros((len(self.stances_), Xs.shape[1]))
+                inter_s = np.full(len(self.stances_), -30.0)
+                inter_s[seen[0]] = 30.0
+            else:
+                lr = LogisticRegression(C=float(self.stance_C), max_iter=3000).fit(Xs, target)
+                coef_s = np.zeros((len(self.stances_), Xs.shape[1]))
+                inter_s = np.full(len(self.stances_), -30.0)
+                if len(seen) == 2:  # binary LR: one row for the second class
+                    coef_s[seen[1]], inter_s[seen[1]] = lr.coef_[0], lr.intercept_[0]
+                    coef_s[seen[0]], inter_s[seen[0]] = 0.0, 0.0
+                else:
+                    coef_s[seen], inter_s[seen] = lr.coef_, lr.intercept_
+            self.stance_coef_, self.stance_intercept_ = coef_s, inter_s
+        self.n_features_ = Xp.shape[1]
+        return self
+
+    # -- features ------------------------------------------------------------------------------
+    def _features(self, batch) -> dict[str, Any]:
+        """Frame-model features for passages and for their sentences."""
+        n_sent = len(batch.owner)
+        per_passage = np.bincount(batch.owner, minlength=batch.n_passages).astype(np.float64)
+        counts_p = batch.to_passages(batch.counts)
+        extras_p = batch.to_passages(batch.extras) / np.maximum(per_passage, 1.0)[:, None]
+        tf_p = tfidf(counts_p, self.idf_)
+        tf_s = tfidf(batch.counts, self.idf_)
+        sig_p = np.log1p(np.asarray((counts_p @ self.lexicon_matrix_).todense()))
+        sig_s = np.log1p(np.asarray((batch.counts @ self.lexicon_matrix_).todense()))
+        cue_p = np.log1p(np.asarray((counts_p @ self.cue_matrix_).todense()))
+        cue_s = np.log1p(np.asarray((batch.counts @ self.cue_matrix_).todense()))
+        X = self._stack(tf_p, cue_p, sig_p, extras_p)
+        Xs = self._stack(tf_s, cue_s, sig_s, batch.extras) if n_sent else X
+        return {"batch": batch, "X": X, "X_sent": Xs, "tf_p": tf_p, "tf_s": tf_s, "sig_p": sig_p, "sig_s": sig_s,
+                "cue_p": cue_p, "counts_p": counts_p, "extras_p": extras_p}
+
+    def _stack(self, tf, cue, sig, extras) -> sp.csr_matrix:
+        return sp.hstack([tf, sp.csr_matrix(self.cue_weight * cue),
+                          sp.csr_matrix(self.signal_weight * np.hstack([sig, extras]))], format="csr")
+
+    def _focus_weights(self, feats) -> np.ndarray:
+        """Per sentence and frame, the share of the passage's frame evidence in that sentence."""
+        batch = feats["batch"]
+        z = np.asarray(feats["X_sent"] @ self.coef_.T) + self.intercept_
+        zmax = np.maximum.reduceat(z, batch.starts, axis=0)
+        e = np.exp(z - zmax[batch.owner])
+        return e / np.add.reduceat(e, batch.starts, axis=0)[batch.owner]
+
+    def _stance_matrix(self, feats, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+        """Stance features for the (passage, frame) pairs ``zip(rows, cols)``."""
+        batch = feats["batch"]
+        w = self._focus_weights(feats)
+        n_frames = len(self.classes_)
+        k = feats["sig_s"].shape[1]
+        # Sentence s of passage rows[i] gets weight w[s, cols[i]] in pair i.
+        owner = batch.owner
+        ends = np.append(batch.starts[1:], len(owner))
+        lens = (ends - batch.starts)[rows]
+        pair_idx = np.repeat(np.arange(len(rows)), lens)
+        offsets = np.cumsum(lens) - lens
+        sent_idx = np.arange(lens.sum()) - np.repeat(offsets, lens) + np.repeat(batch.starts[rows], lens)
+        col_idx = np.repeat(cols, lens)
+        M = sp.csr_matrix((w[sent_idx, col_idx], (pair_idx, sent_idx)), shape=(len(rows), len(owner)))
+        focus_tf = M @ feats["tf_s"]
+        focus_sig = M @ feats["sig_s"]
+        focus_ext = M @ batch.extras
+        quoted_p = batch.to_passages(batch.quoted)
+        wpos = np.maximum(self.coef_[:, : len(self.idf_)], 0.0)
+        ev_all = np.asarray(feats["counts_p"] @ wpos.T)
+        ev_q = np.asarray(quoted_p @ wpos.T)
+        q_share = ev_q / (ev_all + 1e-9)
+        q_cue = np.log1p(np.asarray((quoted_p @ self.cue_matrix_).todense()))
+        s_cue = np.log1p(np.asarray((feats["counts_p"] @ self.scare_cue_matrix_).todense()))
+        onehot = np.eye(n_frames)[cols]
+        inter = (onehot[:, :, None] * focus_sig[:, None, :]).reshape(len(rows), n_frames * k)
+        dense = np.hstack([
+            feats["sig_p"][rows], focus_sig, feats["extras_p"][rows], focus_ext,
+            feats["cue_p"][rows, cols, None], q_cue[rows, cols, None], s_cue[rows, cols, None],
+            q_share[rows, cols, None], onehot, inter,
+        ])
+        return sp.hstack([feats["tf_p"][rows], focus_tf, sp.csr_matrix(self.signal_weight * dense)], format="csr")
+
+    # -- prediction ----------------------------------------------------------------------------
+    def _predict_arrays(self, texts: list[str]) -> dict[str, Any]:
+        self._check_fitted()
+        batch = self.vectorizer_.transform(texts)
+        feats = self._features(batch)
+        decision = np.asarray(feats["X"] @ self.coef_.T) + self.intercept_
+        proba = 1.0 / (1.0 + np.exp(-(decision * self.platt_[:, 0] + self.platt_[:, 1])))
+        n_tokens = np.bincount(batch.owner, weights=batch.n_tokens, minlength=len(texts))
+        n_known = np.bincount(batch.owner, weights=batch.n_known, minlength=len(texts))
+        empty = n_tokens == 0
+        proba[empty] = 0.0
+        stance = None
+        if len(self.stances_):
+            n, f = proba.shape
+            rows, cols = np.repeat(np.arange(n), f), np.tile(np.arange(f), n)
+            logits = np.asarray(self._stance_matrix(feats, rows, cols) @ self.stance_coef_.T) + self.stance_intercept_
+            logits -= logits.max(axis=1, keepdims=True)
+            e = np.exp(logits)
+            stance = (e / e.sum(axis=1, keepdims=True)).reshape(n, f, -1)
+        return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty,
+                "coverage": np.divide(n_known, np.maximum(n_tokens, 1))}
+
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+        """Uncalibrated frame scores (logits), shape (n_passages, n_frames)."""
+        texts, _ = check_texts(X, allow_single=False)
+        self._check_fitted()
+        feats = self._features(self.vectorizer_.transform(texts))
+        return np.asarray(feats["X"] @ self.coef_.T) + self.intercept_
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Calibrated probability of each frame, shape (n_passages, n_frames); columns follow ``classes_``.
+
+        Examples
+        --------
+        >>> import framing
+        >>> framing.default_model().predict_proba(["Bandits looted shops."]).shape
+        (1, 8)
+        """
+        texts, _ = check_texts(X, allow_single=False)
+        return self._predict_arrays(texts)["proba"]
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """0/1 frame indicator matrix at ``threshold``, shape (n_passages, n_frames)."""
+        return (self.predict_proba(X) >= self.threshold).astype(np.int64)
+
+    def score(self, X: Sequence[str], y: Any) -> float:
+        """Micro-averaged F1 of the frame labels (used by ``GridSearchCV`` and ``cross_val_score``)."""
+        self._check_fitted()
+        Y, _ = parse_labels(y, self.codebook_)
+        P = self.predict(X)
+        tp = float((P & Y).sum())
+        denom = float(P.sum() + Y.sum())
+        return 2 * tp / denom if denom else 1.0
+
+    def classify(self, texts: str | Sequence[str], *, threshold: float | None = None,
+                 batch_size: int = 2000) -> PassageResult | list[PassageResult]:
+        """Frames, stances, scores and evidence for one passage or a list of passages.
+
+        Parameters
+        ----------
+        texts : str or list of str
+            A string gives one result; a list gives a list in the same order.
+        threshold : float, optional
+            Overrides the model's ``threshold`` for this call.
+        batch_size : int, default=2000
+            Passages featurised together (bounds memory on long lists).
+
+        Examples
+        --------
+        >>> import framing
+        >>> r = framing.default_model().classify("Peacekeepers will guard the airport, as the treaty provides.")
+        >>> r.labels
+        ['stabilization']
+        """
+        items, single = check_texts(texts)
+        self._check_fitted()
+        thr = self.threshold if threshold is None else _check_threshold(threshold)
+        results: list[PassageResult] = []
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            results.extend(self._results(chunk, self._predict_arrays(chunk), thr))
+        return results[0] if single else results
+
+    def _results(self, texts: list[str], arrays: dict[str, Any], threshold: float) -> list[PassageResult]:
+        proba, stance, X = arrays["proba"], arrays["stance"], arrays["X"]
+        frames = list(self.classes_)
+        n_frames = len(frames)
+        names = self.feature_names_
+        k = int(self.evidence_size)
+        coef_t = self._coef_t()
+        stance_ids = self.stances_
+        order = np.argsort(-proba, axis=1, kind="stable")
+        indptr, indices, data = X.indptr, X.indices, X.data
+        out = []
+        for i, text in enumerate(texts):
+            lo, hi = indptr[i], indptr[i + 1]
+            evidence: list[tuple[Evidence, ...]] = [()] * n_frames
+            if k and hi > lo and not arrays["empty"][i]:
+                wanted = np.nonzero((proba[i] >= _EVIDENCE_MIN_SCORE) | (proba[i] >= threshold))[0]
+                if len(wanted):
+                    idx = indices[lo:hi]
+                    contrib = data[lo:hi, None] * coef_t[idx][:, wanted]  # (nnz, wanted)
+                    top = np.argsort(-contrib, axis=0, kind="stable")[:k]
+                    vals = contrib[top, np.arange(len(wanted))].T.tolist()
+                    feats = idx[top].T.tolist()
+                    for m, j in enumerate(wanted.tolist()):
+                        evidence[j] = tuple(Evidence(names[f], v) for f, v in zip(feats[m], vals[m]) if v > 0)
+            p_row = proba[i].tolist()
+            if stance is None:
+                preds = [FramePrediction(frames[j], p_row[j], None, None, evidence[j]) for j in range(n_frames)]
+            else:
+                s_rows = stance[i].tolist()
+                best = stance[i].argmax(axis=1).tolist()
+                preds = [FramePrediction(frames[j], p_row[j], stance_ids[best[j]], dict(zip(stance_ids, s_rows[j])),
+                                         evidence[j]) for j in range(n_frames)]
+            labels = [frames[j] for j in order[i].tolist() if p_row[j] >= threshold]
+            flags: tuple[str, ...] = ()
+            if arrays["empty"][i]:
+                flags, labels = ("empty",), []
+            elif arrays["coverage"][i] < 0.2:
+                flags = ("low_coverage",)
+            out.append(PassageResult(text=text, labels=labels, frames=preds, threshold=threshold, flags=flags))
+        return out
+
+    def _coef_t(self) -> np.ndarray:
+        cached = self.__dict__.get("_coef_t_cache")
+        if cached is None or cached[0] is not self.coef_:
+            cached = (self.coef_, np.ascontiguousarray(self.coef_.T))
+            self.__dict__["_coef_t_cache"] = cached
+        return cached[1]
+
+    def save(self, path, **kwargs):
+        """Write the model to directory ``path`` as plain data (see ``framing.save_model``)."""
+        from .persist import save_model
+
+        return save_model(self, path, **kwargs)
+
+    @property
+    def feature_names_(self) -> list[str]:
+        """Readable name of every frame-model feature (terms, then cues, signals and extras)."""
+        self._check_fitted()
+        cached = self.__dict__.get("_names_cache")
+        if cached is not None and cached[0] is self.vectorizer_:
+            return cached[1]
+        names = list(self.vectorizer_.display_)
+        names += [f"[cues: {f}]" for f in self.classes_]
+        names += [f"[signal: {c}]" for c in self.lexicon_classes_]
+        names += [f"[{e}]" for e in EXTRAS]
+        self.__dict__["_names_cache"] = (self.vectorizer_, names)
+        return names
+
+    def analyze(self, text: str, *, threshold: float | None = None, max_words: int = 150,
+                window: int = 4) -> DocumentResult:
+        """Split an article into passages, classify each and profile the document.
+
+        Examples
+        --------
+        >>> import framing
+        >>> doc = framing.default_model().analyze("Shops reopened on Monday.\\n\\nFlights resumed too.")
+        >>> len(doc.passages), doc.dominant
+        (2, [])
+        """
+        if not isinstance(text, str):
+            raise InputTypeError(f"analyze() expects one article as a str, got {type(text).__name__}"
+                                 + ("; use classify() for a list of passages" if isinstance(text, (list, tuple)) else ""))
+        passages = split_passages(text, max_words=max_words, window=window)
+        results = self.classify(passages, threshold=threshold) if passages else []
+        return DocumentResult.from_passages(results, list(self.classes_), list(self.stances_))
+
+
+def _check_threshold(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"threshold must be a number between 0 and 1; got {value!r}")
+    return float(value)
+
+
+def _check_training_set(texts: list[str], Y: np.ndarray, S: np.ndarray, codebook: Codebook,
+                        ids: Sequence[Any] | None) -> None:
+    """Refuse training data that cannot give a sound model, naming the records at fault."""
+    def name(i: int) -> str:
+        return f"record {ids[i]!r}" if ids is not None else f"record {i}"
+
+    if len(texts) < 2:
+        raise LabelError(f"training needs at least 2 passages; got {len(texts)}")
+    seen: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        key = " ".join(text.split()).lower()
+        if not key:
+            raise LabelError(f"{name(i)}: empty text")
+        if key in seen:
+            j = seen[key]
+            if not (np.array_equal(Y[i], Y[j]) and np.array_equal(S[i], S[j])):
+                raise LabelError(f"{name(j)} and {name(i)} have the same text but conflicting labels")
+        else:
+            seen[key] = i
+    positives = Y.sum(axis=0)
+    for j, frame in enumerate(codebook.frame_ids):
+        if positives[j] < 2 or positives[j] > len(texts) - 2:
+            what = "positive" if positives[j] < 2 else "negative"
+            raise LabelError(f"frame {frame!r} has too few {what} examples ({int(min(positives[j], len(texts) - positives[j]))}); "
+                             "each frame needs at least 2 passages with it and 2 without. Label more passages, "
+                             "or drop the frame from the codebook.")

@@ -1,0 +1,231 @@
+"""Result objects: what ``classify`` and ``analyze`` return.
+
+All are immutable, convert to plain JSON-serialisable dicts with ``to_dict()``, to pandas with
+``to_frame()`` (pandas optional), and render as tables in Jupyter.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Sequence
+
+__all__ = ["Evidence", "FramePrediction", "PassageResult", "FrameProfile", "DocumentResult"]
+
+
+class Evidence(NamedTuple):
+    """A term or signal that pushed a frame's score, with its contribution (in logit units)."""
+
+    term: str
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "weight": round(self.weight, 4)}
+
+
+class FramePrediction(NamedTuple):
+    """The model's verdict on one frame for one passage.
+
+    ``score`` is the calibrated probability that the passage carries the frame. ``stance`` and
+    ``stance_scores`` say how the passage would voice the frame if it carries it (``None`` for a
+    model trained without stances); read them for the frames in ``labels``. ``evidence`` lists the
+    features that raised the score most, for every frame scoring at least 0.1 or labelled (use
+    ``model.explain(text, frame)`` for any other frame).
+    """
+
+    frame: str
+    score: float
+    stance: str | None
+    stance_scores: dict[str, float] | None
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "frame": self.frame,
+            "score": round(self.score, 6),
+            "stance": self.stance,
+            "stance_scores": None if self.stance_scores is None
+            else {k: round(v, 6) for k, v in self.stance_scores.items()},
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class PassageResult:
+    """Frames of one passage.
+
+    Attributes
+    ----------
+    text : str
+        The passage as given.
+    labels : list of str
+        Frames whose score reaches the threshold, best first.
+    frames : list of FramePrediction
+        One prediction per codebook frame, in codebook order.
+    threshold : float
+        The threshold that chose ``labels``.
+    flags : tuple of str
+        ``"empty"`` (no words: no labels, scores 0), ``"low_coverage"`` (under a fifth of the words
+        are known to the model, as with non-English text or noise: read scores with care).
+    """
+
+    text: str
+    labels: list[str]
+    frames: list[FramePrediction]
+    threshold: float
+    flags: tuple[str, ...] = ()
+
+    def __getitem__(self, frame: str) -> FramePrediction:
+        for pred in self.frames:
+            if pred.frame == frame:
+                return pred
+        raise KeyError(f"{frame!r} is not a frame of this model; frames: {[p.frame for p in self.frames]}")
+
+    @property
+    def stances(self) -> dict[str, str | None]:
+        """Stance of each labelled frame, best first."""
+        return {f: self[f].stance for f in self.labels}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form: text, labels, frames (and flags, threshold)."""
+        return {
+            "text": self.text,
+            "labels": list(self.labels),
+            "frames": [p.to_dict() for p in self.frames],
+            "threshold": self.threshold,
+            "flags": list(self.flags),
+        }
+
+    def to_frame(self):
+        """One row per frame: score, stance, stance scores, whether labelled, top evidence."""
+        import pandas as pd
+
+        rows = []
+        for p in self.frames:
+            row = {"frame": p.frame, "score": p.score, "label": p.frame in self.labels, "stance": p.stance}
+            for k, v in (p.stance_scores or {}).items():
+                row[f"p_{k}"] = v
+            row["evidence"] = ", ".join(e.term for e in p.evidence)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("frame")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f}:{self[f].stance or '-'} ({self[f].score:.2f})" for f in self.labels) or "no frame"
+        text = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+        return f"PassageResult({text!r} -> {shown})"
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for p in sorted(self.frames, key=lambda p: -p.score):
+            style = "font-weight:bold" if p.frame in self.labels else "color:#888"
+            ev = ", ".join(f"{html.escape(e.term)} ({e.weight:+.2f})" for e in p.evidence[:4])
+            rows.append(f"<tr style='{style}'><td>{html.escape(p.frame)}</td><td>{p.score:.2f}</td>"
+                        f"<td>{html.escape(str(p.stance or ''))}</td><td>{ev}</td></tr>")
+        return (f"<div><p>{html.escape(self.text[:400])}</p><table><tr><th>frame</th><th>score</th>"
+                f"<th>stance</th><th>evidence</th></tr>{''.join(rows)}</table></div>")
+
+
+@dataclass(frozen=True)
+class FrameProfile:
+    """How one frame runs through a document."""
+
+    frame: str
+    share: float
+    mean_score: float
+    max_score: float
+    stance_counts: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"frame": self.frame, "share": round(self.share, 6), "mean_score": round(self.mean_score, 6),
+                "max_score": round(self.max_score, 6), "stance_counts": dict(self.stance_counts)}
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """An article split into passages, each classified, with a frame/stance profile.
+
+    Attributes
+    ----------
+    passages : list of PassageResult
+        In reading order.
+    profile : dict of str to FrameProfile
+        Per frame: share of passages labelled with it, mean and max score, stance counts among
+        the passages that carry it.
+    dominant : list of str
+        Frames endorsed in at least one passage, ordered by how many passages endorse them (then
+        by mean score): the frames the document itself argues.
+    """
+
+    passages: list[PassageResult]
+    profile: dict[str, FrameProfile]
+    dominant: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_passages(cls, passages: Sequence[PassageResult], frame_ids: Sequence[str],
+                      stance_ids: Sequence[str]) -> "DocumentResult":
+        n = len(passages)
+        profile = {}
+        for f in frame_ids:
+            preds = [r[f] for r in passages]
+            carriers = [r[f] for r in passages if f in r.labels]
+            counts = {s: sum(1 for p in carriers if p.stance == s) for s in stance_ids}
+            profile[f] = FrameProfile(
+                frame=f,
+                share=len(carriers) / n if n else 0.0,
+                mean_score=sum(p.score for p in preds) / n if n else 0.0,
+                max_score=max((p.score for p in preds), default=0.0),
+                stance_counts=counts,
+            )
+        endorsed = [f for f in frame_ids if profile[f].stance_counts.get("endorsed", 0) > 0]
+        endorsed.sort(key=lambda f: (-profile[f].stance_counts["endorsed"], -profile[f].mean_score))
+        return cls(passages=list(passages), profile=profile, dominant=endorsed)
+
+    @property
+    def labels(self) -> list[str]:
+        """Frames carried by at least one passage, by share then mean score."""
+        found = [f for f, p in self.profile.items() if p.share > 0]
+        return sorted(found, key=lambda f: (-self.profile[f].share, -self.profile[f].mean_score))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passages": [p.to_dict() for p in self.passages],
+            "profile": {f: p.to_dict() for f, p in self.profile.items()},
+            "dominant": list(self.dominant),
+        }
+
+    def to_frame(self):
+        """One row per frame of the profile (pandas DataFrame)."""
+        import pandas as pd
+
+        rows = []
+        for f, p in self.profile.items():
+            row = {"frame": f, "share": p.share, "mean_score": p.mean_score, "max_score": p.max_score}
+            row.update({f"n_{s}": c for s, c in p.stance_counts.items()})
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("frame")
+
+    def passages_frame(self):
+        """One row per passage: text, labels, and each frame's score (pandas DataFrame)."""
+        import pandas as pd
+
+        rows = []
+        for i, r in enumerate(self.passages):
+            row: dict[str, Any] = {"passage": i, "text": r.text, "labels": ", ".join(
+                f"{f}:{r[f].stance}" if r[f].stance else f for f in r.labels)}
+            row.update({p.frame: p.score for p in r.frames})
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("passage")
+
+    def __repr__(self) -> str:
+        return f"DocumentResult({len(self.passages)} passages; frames: {self.labels}; dominant: {self.dominant})"
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(s)}</th>" for s in next(iter(self.profile.values())).stance_counts)
+        rows = "".join(
+            f"<tr><td>{html.escape(f)}</td><td>{p.share:.0%}</td><td>{p.mean_score:.2f}</td><td>{p.max_score:.2f}</td>"
+            + "".join(f"<td>{c}</td>" for c in p.stance_counts.values()) + "</tr>"
+            for f, p in sorted(self.profile.items(), key=lambda kv: -kv[1].share)
+        )
+        return (f"<div><p>{len(self.passages)} passages; dominant endorsed frames: "
+                f"{html.escape(', '.join(self.dominant) or 'none')}</p><table><tr><th>frame</th><th>share</th>"
+                f"<th>mean</th><th>max</th>{head}</tr>{rows}</table></div>")

@@ -1,0 +1,258 @@
+"""Text normalisation, tokenisation and splitting.
+
+Everything here is pure Python on the standard library, so the inference path never imports nltk
+or scikit-learn (``import nltk`` alone costs about 1.6 s). The optional nltk stemmers are loaded
+only when a model asks for them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Callable, Iterator
+
+__all__ = ["normalize", "split_sentences", "split_passages", "get_stemmer", "light_stem"]
+
+_QUOTES = str.maketrans(
+    {
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2033": '"', "\u300c": '"', "\u300d": '"', "\uff02": '"',
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+        "\u2039": "'", "\u203a": "'", "`": "'", "\u00b4": "'",
+        "\u2013": " - ", "\u2014": " - ", "\u2015": " - ", "\u2012": " - ", "\u2212": " - ",
+        "\u2010": "-", "\u2011": "-",
+        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+    }
+)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TAGS = re.compile(r"<(?:script|style)\b[^>]*>.*?</(?:script|style)>|<[^>]{0,500}>", re.I | re.S)
+# "collea- gues", "govern-\nment": a hyphen followed by white space inside a word. The pieces are
+# rejoined with a plain hyphen; the vectorizer then keeps the joined word if it knows it.
+_BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*(?:\r?\n[ \t]*)?(?=[^\W\d_])")
+_LINEBREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` cleaned for feature extraction, keeping its wording and case.
+
+    Removes HTML markup, control characters and lone surrogates; folds compatibility characters
+    (NFKC); turns curly quotes into straight ones and dashes into a spaced hyphen; rejoins words
+    broken by a line-end or OCR hyphen ("collea- gues" -> "collea-gues", which the vectorizer
+    resolves against its vocabulary).
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> normalize("“Foreign-trained” collea- gues\u2014 he said")
+    '"Foreign-trained" collea-gues - he said'
+    """
+    if not text.isascii():
+        text = _SURROGATES.sub(" ", text)
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    elif "`" in text:
+        text = text.translate(_QUOTES)
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAGS.sub(" ", text))
+    text = _CONTROL.sub(" ", text)
+    if "-" in text:
+        text = _LINEBREAK_HYPHEN.sub("-", text)
+        text = re.sub(r"(?<=[a-z])- +(?=[a-z])", "-", text)
+    text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def fold_accents(text: str) -> str:
+    """Lower-case ``text`` and strip diacritics ("Guaidó" -> "guaido").
+
+    Examples
+    --------
+    >>> fold_accents("Guaidó and Ñuñoa")
+    'guaido and nunoa'
+    """
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# --------------------------------------------------------------------------------------------
+# Stemming
+# --------------------------------------------------------------------------------------------
+
+_VOWELS = frozenset("aeiouy")
+
+
+def light_stem(word: str) -> str:
+    """Strip common English inflections: plurals, -ed, -ing, -ly.
+
+    A small, deterministic stemmer with no dependencies, used by default so the inference path
+    stays fast to import. ``stemmer="porter"`` or ``"snowball"`` use nltk instead.
+
+    Examples
+    --------
+    >>> [light_stem(w) for w in ["terrorists", "protested", "protesting", "countries", "stopped"]]
+    ['terrorist', 'protest', 'protest', 'country', 'stop']
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses") or word.endswith(("ches", "shes", "xes", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        word = word[:-1]
+    for suffix in ("ingly", "edly", "ing", "ed", "ly"):
+        if word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            if len(stem) >= 3 and _VOWELS.intersection(stem):
+                if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                    stem = stem[:-1]
+                return stem
+            break
+    return word
+
+
+def get_stemmer(name: str) -> Callable[[str], str]:
+    """Return a cached stemming function by name: ``"light"``, ``"porter"``, ``"snowball"`` or ``"none"``.
+
+    Examples
+    --------
+    >>> get_stemmer("light")("arrests")
+    'arrest'
+    >>> get_stemmer("none")("arrests")
+    'arrests'
+    """
+    if name == "light":
+        func: Callable[[str], str] = light_stem
+    elif name == "none":
+        return str
+    elif name == "porter":
+        from nltk.stem.porter import PorterStemmer
+
+        func = PorterStemmer().stem
+    elif name == "snowball":
+        from nltk.stem.snowball import SnowballStemmer
+
+        func = SnowballStemmer("english").stem
+    else:  # validated by the estimator; this guards direct calls
+        raise ValueError(f"stemmer must be one of 'light', 'porter', 'snowball', 'none'; got {name!r}")
+    return lru_cache(maxsize=200_000)(func)
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences and passages
+# --------------------------------------------------------------------------------------------
+
+# Tokens that end with a period without ending a sentence. Lower-case, without the final period.
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen col lt maj capt sgt adm gov sen rep st jr sr no nos vol pp fig
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    inc ltd co corp dept univ est approx vs etc al e.g i.e u.s u.k u.n e.u a.m p.m ca cf""".split()
+)
+_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[^\W_a-z])|[.!?]+[\"')\]]*\s*\n|\n\s*\n")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split normalised text into sentences.
+
+    A rule-based splitter: a sentence ends at ``.``, ``!`` or ``?`` (and any closing quotes)
+    before a capital letter, digit or opening quote, unless the word before the period is a known
+    abbreviation or a single initial. Fast enough for the batch path.
+
+    Examples
+    --------
+    >>> split_sentences('Gen. Petrov spoke. "We will stay," he said! Troops left on Jan. 9.')
+    ['Gen. Petrov spoke.', '"We will stay," he said!', 'Troops left on Jan. 9.']
+    """
+    sentences: list[str] = []
+    start = 0
+    for match in _SENT_END.finditer(text):
+        end = match.end()
+        if text[match.start()] == ".":
+            word_start = text.rfind(" ", start, match.start()) + 1
+            word = text[word_start : match.start()].lower().lstrip("\"'(")
+            if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        piece = text[start:end].strip()
+        if piece:
+            sentences.append(piece)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def split_passages(text: str, *, max_words: int = 150, window: int = 4) -> list[str]:
+    """Split an article into passages: paragraphs, with long paragraphs cut into sentence windows.
+
+    Paragraphs are separated by blank lines (or by single line breaks when the text has no blank
+    lines). A paragraph of more than ``max_words`` words is cut into windows of ``window``
+    sentences, each window kept under ``max_words`` where sentences allow.
+
+    Parameters
+    ----------
+    text : str
+        An article or any long text.
+    max_words : int, default=150
+        Longest passage, in words, before a paragraph is cut.
+    window : int, default=4
+        Most sentences in one window.
+
+    Returns
+    -------
+    list of str
+        The passages in reading order; empty for blank text.
+
+    Examples
+    --------
+    >>> split_passages("First paragraph here.\\n\\nSecond one. It has two sentences.")
+    ['First paragraph here.', 'Second one. It has two sentences.']
+    """
+    text = text.replace("\r\n", "\n")
+    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
+    passages: list[str] = []
+    for block in blocks:
+        block = " ".join(block.split())
+        if not block:
+            continue
+        if len(block.split()) <= max_words:
+            passages.append(block)
+            continue
+        passages.extend(_windows(split_sentences(block), max_words=max_words, window=window))
+    return passages
+
+
+def _windows(sentences: list[str], *, max_words: int, window: int) -> Iterator[str]:
+    current: list[str] = []
+    words = 0
+    for sentence in sentences:
+        n = len(sentence.split())
+        if n > max_words:  # a run-on "sentence" (or one huge token): cut it by words
+            if current:
+                yield " ".join(current)
+                current, words = [], 0
+            tokens = sentence.split()
+            for i in range(0, len(tokens), max_words):
+                yield " ".join(tokens[i : i + max_words])
+            continue
+        if current and (len(current) >= window or words + n > max_words):
+            yield " ".join(current)
+            current, words = [], 0
+        current.append(sentence)
+        words += n
+    if current:
+        yield " ".join(current)

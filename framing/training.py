@@ -1,0 +1,259 @@
+"""Training on your own passages and codebooks, and honest evaluation.
+
+``train`` validates labelled data and fits a ``FrameClassifier``; ``evaluate`` scores a model on
+held-out passages; ``cross_validate`` runs grouped k-fold cross-validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from .codebook import load_codebook
+from .model import FrameClassifier, check_texts, parse_labels
+
+__all__ = ["train", "evaluate", "cross_validate", "EvaluationReport", "fingerprint"]
+
+
+def fingerprint(texts: Sequence[str], labels: Sequence[Any]) -> str:
+    """SHA-256 of the training passages and labels, in order (stored in model manifests).
+
+    Examples
+    --------
+    >>> fingerprint(["a"], [["x"]]) == fingerprint(["a"], [["x"]])
+    True
+    """
+    h = hashlib.sha256()
+    for text, label in zip(texts, labels):
+        h.update(text.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+        h.update(json.dumps(label if isinstance(label, dict) else sorted(label), sort_keys=True,
+                            default=str).encode())
+        h.update(b"\x01")
+    return h.hexdigest()
+
+
+def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, groups: Sequence[Any] | None = None,
+          ids: Sequence[Any] | None = None, include_default_corpus: bool = False, random_state: int = 0,
+          **params: Any) -> FrameClassifier:
+    """Fit a frame (and stance) model on labelled passages.
+
+    Parameters
+    ----------
+    passages : list of str
+    labels : list
+        Per passage, a list of frame ids, or a mapping frame id -> stance (stance optional).
+    codebook : None, path, list of frame names, mapping or Codebook
+        The frames to learn; default: the packaged codebook.
+    groups : list, optional
+        Group of each passage (event, outlet, article) for the calibration folds.
+    ids : list, optional
+        Record ids for error messages.
+    include_default_corpus : bool, default=False
+        Add the packaged corpus (default codebook only) to your passages.
+    random_state : int, default=0
+    **params
+        Further ``FrameClassifier`` parameters (``C``, ``threshold``, ...).
+
+    Returns
+    -------
+    FrameClassifier
+
+    Examples
+    --------
+    >>> import framing
+    >>> texts = ["Prices of bread rose again.", "The army fired at marchers.", "Wages are unpaid for months.",
+    ...          "Police beat students in the square.", "Rent doubled this year.", "Tanks rolled over the rally."]
+    >>> labels = [["Economic"], ["Violence"], ["Economic"], ["Violence"], ["Economic"], ["Violence"]]
+    >>> model = framing.train(texts, labels, codebook=["Economic", "Violence"], min_df=1, cv=2)
+    >>> model.classify("Food prices keep rising.").labels
+    ['Economic']
+    """
+    from .corpus import load_corpus
+
+    texts, _ = check_texts(passages, allow_single=False)
+    labels = list(labels)
+    cb = load_codebook(codebook)
+    if include_default_corpus:
+        if cb.sha256() != load_codebook(None).sha256():
+            raise ValueError("include_default_corpus=True needs the default codebook; the packaged corpus is "
+                             "labelled with it")
+        extra = load_corpus()
+        ids = (list(ids) if ids is not None else [f"user:{i}" for i in range(len(texts))]) + [r.id for r in extra]
+        if groups is not None:
+            groups = list(groups) + [r.event for r in extra]
+        texts = texts + [r.text for r in extra]
+        labels = labels + [r.frames for r in extra]
+    model = FrameClassifier(codebook=cb, random_state=random_state, **params)
+    model.fit(texts, labels, groups=groups, ids=ids)
+    model.training_info_ = {"passages": len(texts), "fingerprint": fingerprint(texts, labels),
+                            "include_default_corpus": include_default_corpus, "random_state": random_state}
+    return model
+
+
+def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """Frame and stance quality of a model on labelled passages.
+
+    ``stance_accuracy`` is measured on every gold (passage, frame) pair that has a stance, using
+    the model's stance for that frame whether or not it detected the frame; ``endorsed_f1`` is the
+    F1 of (passage, frame) pairs labelled *and* endorsed, so it needs both parts right.
+    """
+
+    per_frame: dict[str, dict[str, float]]
+    micro_f1: float
+    macro_f1: float
+    samples_f1: float
+    endorsed_f1: float | None
+    stance_accuracy: float | None
+    stance_confusion: dict[str, dict[str, int]] | None
+    n_passages: int
+    threshold: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_passages": self.n_passages, "threshold": self.threshold,
+            "micro_f1": round(self.micro_f1, 4), "macro_f1": round(self.macro_f1, 4),
+            "samples_f1": round(self.samples_f1, 4),
+            "endorsed_f1": None if self.endorsed_f1 is None else round(self.endorsed_f1, 4),
+            "stance_accuracy": None if self.stance_accuracy is None else round(self.stance_accuracy, 4),
+            "per_frame": {f: {k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}
+                          for f, m in self.per_frame.items()},
+            "stance_confusion": self.stance_confusion, **self.extra,
+        }
+
+    def to_frame(self):
+        """Per-frame precision, recall, F1 and support as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.per_frame).T.rename_axis("frame")
+
+    def __str__(self) -> str:
+        width = max(len(f) for f in self.per_frame) + 2
+        lines = [f"{'frame':<{width}}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}"]
+        for f, m in self.per_frame.items():
+            lines.append(f"{f:<{width}}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{int(m['support']):>9d}")
+        lines.append("")
+        lines.append(f"micro F1 {self.micro_f1:.3f} | macro F1 {self.macro_f1:.3f} | samples F1 {self.samples_f1:.3f}"
+                     f" | {self.n_passages} passages, threshold {self.threshold}")
+        if self.stance_accuracy is not None:
+            lines.append(f"stance accuracy {self.stance_accuracy:.3f} | endorsed-frame F1 {self.endorsed_f1:.3f}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + str(self).replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+
+
+def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[Any], *,
+             threshold: float | None = None) -> EvaluationReport:
+    """Score ``model`` on labelled passages it was not trained on.
+
+    Examples
+    --------
+    >>> import framing
+    >>> rep = framing.evaluate(framing.default_model(), ["Looters and bandits attacked police."],
+    ...                        [{"law_and_order": "endorsed"}])
+    >>> rep.micro_f1, rep.stance_accuracy
+    (1.0, 1.0)
+    """
+    texts, _ = check_texts(passages, allow_single=False)
+    cb = model.codebook_
+    Y, S = parse_labels(labels, cb)
+    thr = model.threshold if threshold is None else threshold
+    results = model.classify(texts, threshold=thr)
+    frames = list(cb.frame_ids)
+    P = np.array([[int(f in r.labels) for f in frames] for r in results], dtype=np.int64).reshape(len(texts), len(frames))
+    per_frame = {}
+    for j, f in enumerate(frames):
+        tp, fp, fn = (P[:, j] & Y[:, j]).sum(), (P[:, j] & (1 - Y[:, j])).sum(), ((1 - P[:, j]) & Y[:, j]).sum()
+        p, r, f1 = _prf(tp, fp, fn)
+        per_frame[f] = {"precision": p, "recall": r, "f1": f1, "support": float(Y[:, j].sum())}
+    tp, fp, fn = (P & Y).sum(), (P & (1 - Y)).sum(), ((1 - P) & Y).sum()
+    micro = _prf(tp, fp, fn)[2]
+    macro = float(np.mean([m["f1"] for m in per_frame.values()]))
+    samples = []
+    for i in range(len(texts)):
+        if Y[i].sum() == 0 and P[i].sum() == 0:
+            samples.append(1.0)
+        else:
+            samples.append(_prf((P[i] & Y[i]).sum(), (P[i] & (1 - Y[i])).sum(), ((1 - P[i]) & Y[i]).sum())[2])
+    stance_acc = endorsed = confusion = None
+    if model.stances_ and (S >= 0).any():
+        stances = list(model.stances_)
+        confusion = {g: {p: 0 for p in stances} for g in stances}
+        ok = n = 0
+        e_tp = e_fp = e_fn = 0
+        for i, r in enumerate(results):
+            for j, f in enumerate(frames):
+                pred = r.frames[j].stance
+                if S[i, j] >= 0:
+                    gold = cb.stance_ids[S[i, j]]
+                    n += 1
+                    ok += pred == gold
+                    confusion[gold][pred] += 1
+                gold_e = S[i, j] >= 0 and cb.stance_ids[S[i, j]] == "endorsed"
+                pred_e = P[i, j] == 1 and pred == "endorsed"
+                e_tp += gold_e and pred_e
+                e_fp += pred_e and not gold_e
+                e_fn += gold_e and not pred_e
+        stance_acc = ok / n if n else None
+        endorsed = _prf(e_tp, e_fp, e_fn)[2]
+    return EvaluationReport(per_frame=per_frame, micro_f1=micro, macro_f1=macro, samples_f1=float(np.mean(samples)),
+                            endorsed_f1=endorsed, stance_accuracy=stance_acc, stance_confusion=confusion,
+                            n_passages=len(texts), threshold=thr)
+
+
+def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, folds: int = 5,
+                   groups: Sequence[Any] | None = None, random_state: int = 0, **params: Any) -> dict[str, Any]:
+    """K-fold cross-validation; with ``groups``, no group is split across folds (GroupKFold).
+
+    Returns a dict with the per-fold reports (``"folds"``) and the mean and standard deviation of
+    each headline metric (``"mean"``, ``"std"``).
+
+    Examples
+    --------
+    >>> texts = ["Bread prices rose.", "Troops fired at marchers.", "Wages went unpaid.", "Police beat students.",
+    ...          "Rents doubled.", "Tanks crushed the rally.", "Fuel costs soared.", "Snipers shot protesters."]
+    >>> labels = [["Economic"], ["Violence"]] * 4
+    >>> cv = cross_validate(texts, labels, codebook=["Economic", "Violence"], folds=2, min_df=1, cv=2,
+    ...                     groups=[1, 1, 2, 2, 3, 3, 4, 4])
+    >>> len(cv["folds"]), 0.0 <= cv["mean"]["micro_f1"] <= 1.0
+    (2, True)
+    """
+    from sklearn.model_selection import GroupKFold, KFold
+
+    texts, _ = check_texts(passages, allow_single=False)
+    labels = list(labels)
+    if groups is not None:
+        groups = list(groups)
+        if len(set(groups)) < folds:
+            raise ValueError(f"cross_validate: {folds} folds need at least {folds} distinct groups; got {len(set(groups))}")
+        splitter = GroupKFold(n_splits=folds).split(texts, groups=groups)
+    else:
+        splitter = KFold(n_splits=folds, shuffle=True, random_state=random_state).split(texts)
+    reports = []
+    for train_idx, test_idx in splitter:
+        model = train([texts[i] for i in train_idx], [labels[i] for i in train_idx], codebook=codebook,
+                      groups=None if groups is None else [groups[i] for i in train_idx],
+                      random_state=random_state, **params)
+        test_t, test_l = [texts[i] for i in test_idx], [labels[i] for i in test_idx]
+        reports.append(evaluate(model, test_t, test_l))
+    keys = ("micro_f1", "macro_f1", "samples_f1", "endorsed_f1", "stance_accuracy")
+    mean, std = {}, {}
+    for k in keys:
+        vals = [getattr(r, k) for r in reports if getattr(r, k) is not None]
+        if vals:
+            mean[k], std[k] = float(np.mean(vals)), float(np.std(vals))
+    return {"folds": reports, "mean": mean, "std": std}

@@ -1,0 +1,1 @@
+"""Trained models shipped with framing (installed as the ``framing.models`` package data)."""
