@@ -1,0 +1,154 @@
+"""FrameClassifier honours the scikit-learn estimator contract and trains on a user's codebook."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+import framing
+from framing.errors import LabelError, NotFittedError
+
+from .conftest import TINY_CODEBOOK, TINY_LABELS, TINY_TEXTS
+
+
+def make():
+    return framing.FrameClassifier(codebook=TINY_CODEBOOK, min_df=1, cv=2)
+
+
+def test_constructor_only_stores_params():
+    clf = framing.FrameClassifier(C=2.0, stemmer="porter")
+    assert clf.get_params()["C"] == 2.0 and clf.get_params()["stemmer"] == "porter"
+    assert not [k for k in vars(clf) if k.endswith("_")]
+
+
+def test_fit_returns_self_and_sets_attributes(tiny_model):
+    clf = make()
+    assert clf.fit(TINY_TEXTS, TINY_LABELS) is clf
+    assert list(clf.classes_) == ["repression", "popular_revolt"]
+    assert clf.stances_ == ("endorsed", "reported", "disputed")
+    proba = clf.predict_proba(TINY_TEXTS)
+    assert proba.shape == (len(TINY_TEXTS), 2) and ((0 <= proba) & (proba <= 1)).all()
+    assert clf.predict(TINY_TEXTS).shape == (len(TINY_TEXTS), 2)
+
+
+def test_unfitted_model_says_so():
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        make().predict_proba(["text"])
+
+
+def test_clone_gives_unfitted_copy_with_same_params(tiny_model):
+    c = clone(tiny_model)
+    assert c.get_params() == tiny_model.get_params()
+    assert not hasattr(c, "coef_")
+
+
+def test_refit_forgets_previous_data(tiny_model):
+    clf = make().fit(TINY_TEXTS, TINY_LABELS)
+    other = ["The crowd was calm.", "Grain exports rose.", "Police beat the marchers.", "Soldiers shot strikers.",
+             "Prices rose and workers struck.", "Fed up with the clan, people marched."]
+    other_labels = [[], [], ["repression"], ["repression"], ["popular_revolt"], ["popular_revolt"]]
+    clf.fit(other, other_labels)
+    assert clf.stances_ == ()  # no stances in the second data set
+    fresh = make().fit(other, other_labels)
+    np.testing.assert_array_equal(clf.coef_, fresh.coef_)
+    assert clf.vectorizer_.vocabulary_ == fresh.vectorizer_.vocabulary_
+
+
+def test_fit_is_deterministic():
+    a, b = make().fit(TINY_TEXTS, TINY_LABELS), make().fit(TINY_TEXTS, TINY_LABELS)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    np.testing.assert_array_equal(a.platt_, b.platt_)
+    np.testing.assert_array_equal(a.stance_coef_, b.stance_coef_)
+
+
+def test_set_params_rejects_unknown_names():
+    with pytest.raises(ValueError, match="Invalid parameter 'Cee'"):
+        make().set_params(Cee=1)
+
+
+@pytest.mark.parametrize("param, value, message", [
+    ("stemmer", "lancaster", "stemmer must be one of"),
+    ("ngram_range", (1, 3), "ngram_range must be"),
+    ("C", -1, "C must be a positive number"),
+    ("min_df", 0, "min_df must be an int"),
+    ("threshold", 2, "threshold must be a number between 0 and 1"),
+])
+def test_bad_hyperparameters_are_named(param, value, message):
+    with pytest.raises(ValueError, match=message):
+        make().set_params(**{param: value}).fit(TINY_TEXTS, TINY_LABELS)
+
+
+def test_works_inside_pipeline_and_grid_search():
+    strip = FunctionTransformer(lambda xs: [x.strip() for x in xs])
+    pipe = Pipeline([("strip", strip), ("frames", make())])
+    pipe.fit(TINY_TEXTS, TINY_LABELS)
+    assert pipe.predict(TINY_TEXTS).shape == (len(TINY_TEXTS), 2)
+    grid = GridSearchCV(make(), {"C": [0.5, 4.0]}, cv=KFold(3, shuffle=True, random_state=0))
+    grid.fit(TINY_TEXTS, TINY_LABELS)
+    assert grid.best_params_["C"] in (0.5, 4.0)
+    scores = cross_val_score(make(), TINY_TEXTS, TINY_LABELS, cv=KFold(3, shuffle=True, random_state=0))
+    assert scores.shape == (3,) and ((0 <= scores) & (scores <= 1)).all()
+
+
+def test_learns_the_tiny_task(tiny_model):
+    r = tiny_model.classify("Riot police detained and beat dozens of students at night.")
+    assert r.labels[0] == "repression"
+    assert "popular_revolt" not in tiny_model.classify("The central bank held rates; flights resumed.").labels
+
+
+def test_label_formats_agree():
+    as_lists = [sorted(l) for l in TINY_LABELS]
+    a = make().fit(TINY_TEXTS, as_lists)
+    matrix = np.array([[int("repression" in l), int("popular_revolt" in l)] for l in TINY_LABELS])
+    b = make().fit(TINY_TEXTS, matrix)
+    np.testing.assert_allclose(a.coef_, b.coef_)
+    assert a.stances_ == () and a.classify(TINY_TEXTS[0])["repression"].stance is None
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([{"weather": "endorsed"}] + TINY_LABELS[1:], r"record 0: unknown frame 'weather'; valid frames: repression, popular_revolt"),
+    ([{"repression": "maybe"}] + TINY_LABELS[1:], r"record 0: unknown stance 'maybe' .* valid stances: endorsed, reported, disputed"),
+    (["repression"] + TINY_LABELS[1:], r"record 0: a label must be a list of frame ids or a mapping"),
+    (TINY_LABELS[:-1], r"got 24 passages but 23 labels"),
+])
+def test_bad_labels_name_the_record(labels, message):
+    with pytest.raises(LabelError, match=message):
+        make().fit(TINY_TEXTS, labels)
+
+
+def test_empty_text_and_conflicting_duplicates_are_refused():
+    texts = list(TINY_TEXTS)
+    texts[3] = "   "
+    with pytest.raises(LabelError, match="record 3: empty text"):
+        make().fit(texts, TINY_LABELS)
+    texts = list(TINY_TEXTS) + [TINY_TEXTS[0]]
+    with pytest.raises(LabelError, match="record 0 and record 24 have the same text but conflicting labels"):
+        make().fit(texts, TINY_LABELS + [{"repression": "disputed"}])
+
+
+def test_frame_without_examples_is_refused():
+    labels = [{k: v for k, v in l.items() if k != "popular_revolt"} for l in TINY_LABELS]
+    with pytest.raises(LabelError, match="frame 'popular_revolt' has too few positive examples"):
+        make().fit(TINY_TEXTS, labels)
+
+
+def test_train_with_a_list_codebook_and_no_stances():
+    labels = [list(l) for l in TINY_LABELS]
+    model = framing.train(TINY_TEXTS, labels, codebook=["repression", "popular_revolt"], min_df=1, cv=2)
+    r = model.classify("Soldiers fired on the crowd.")
+    assert r.frames[0].stance is None and r.frames[0].stance_scores is None
+    assert set(r.to_dict()) >= {"text", "labels", "frames"}
+
+
+def test_evaluate_report(tiny_model):
+    rep = framing.evaluate(tiny_model, TINY_TEXTS, TINY_LABELS)
+    assert set(rep.per_frame) == {"repression", "popular_revolt"}
+    for m in rep.per_frame.values():
+        assert 0 <= m["precision"] <= 1 and 0 <= m["recall"] <= 1
+    assert 0 <= rep.micro_f1 <= 1 and rep.stance_accuracy is not None
+    assert "micro F1" in str(rep) and rep.to_dict()["n_passages"] == len(TINY_TEXTS)
+    assert sum(sum(row.values()) for row in rep.stance_confusion.values()) == sum(len(l) for l in TINY_LABELS)

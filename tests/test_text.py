@@ -1,0 +1,55 @@
+"""Normalisation, tokenisation and splitting."""
+
+from __future__ import annotations
+
+from framing.features import TextVectorizer
+from framing.text import light_stem, normalize, split_passages, split_sentences
+
+
+def test_quotes_dashes_and_invisible_characters():
+    assert normalize("“a” ‘b’ c—d\u00adx\u200by") == '"a" \'b\' c - dxy'
+
+
+def test_broken_hyphenation_is_rejoined_when_the_word_is_known():
+    vec = TextVectorizer(min_df=1).fit(["Our colleagues and the CSTO met.", "colleagues of the CSTO"])
+    for text in ["our collea- gues", "our collea-\ngues", "our collea-gues"]:
+        stems = vec._stems(normalize(text))[0]
+        assert "colleague" in stems, text
+    assert "csto" in vec._stems(normalize("the CS-TO troops"))[0]
+    # An unknown joined form is split into its words instead.
+    assert vec._stems(normalize("foreign-trained men"))[0][:2] == ["foreign", "train"]
+
+
+def test_html_control_characters_and_surrogates():
+    assert normalize("<p>Police <b>fired</b></p>&amp; \x07 left\ud800") == "Police fired & left"
+
+
+def test_scare_quotes_are_marked():
+    vec = TextVectorizer(min_df=1).fit(["The 'terrorists' were students.", 'The "terrorists" fled.'])
+    stems, quoted, scare, _ = vec._stems(normalize("The 'terrorists' were students."))
+    assert scare[stems.index("terrorist")] and not any(quoted)
+    stems, quoted, scare, _ = vec._stems(normalize('He said "the terrorists came from abroad and must be stopped" today.'))
+    assert quoted[stems.index("terrorist")] and not any(scare)
+
+
+def test_light_stemmer():
+    assert light_stem("arrests") == light_stem("arrested") == light_stem("arresting") == "arrest"
+    assert light_stem("bus") == "bus" and light_stem("crisis") == "crisis"
+
+
+def test_sentences_respect_abbreviations():
+    assert split_sentences("Gen. Ivanov arrived. The U.S. embassy was shut. Dr. Ali spoke!") == [
+        "Gen. Ivanov arrived.", "The U.S. embassy was shut.", "Dr. Ali spoke!"]
+
+
+def test_passages_from_blank_lines_or_line_breaks():
+    assert split_passages("a b\n\nc d\n\n\n e f ") == ["a b", "c d", "e f"]
+    assert split_passages("line one\nline two") == ["line one", "line two"]
+    assert split_passages("   ") == []
+
+
+def test_one_huge_token_is_bounded():
+    parts = split_passages("x" * 100_000)
+    assert parts == ["x" * 100_000]
+    words = split_passages(" ".join(["word"] * 1000), max_words=150)
+    assert all(len(p.split()) <= 150 for p in words) and sum(len(p.split()) for p in words) == 1000
