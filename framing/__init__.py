@@ -24,10 +24,21 @@ _EXPORTS = {
     "cross_validate": "framing.training",
     "EvaluationReport": "framing.training",
     "FrameClassifier": "framing.model",
+    "classify_corpus": "framing.batch",
+    "train_articles": "framing.articles",
+    "classify_articles": "framing.articles",
+    "LabelledData": "framing.readers",
+    "read_jsonl": "framing.readers",
+    "read_csv": "framing.readers",
+    "from_dataframe": "framing.readers",
+    "read_semeval2023": "framing.readers",
+    "read_semeval2025": "framing.readers",
+    "codebook_from_labels": "framing.readers",
+    "Suggestion": "framing.active",
     "load_model": "framing.persist",
     "save_model": "framing.persist",
-    "Codebook": "framing.codebook",
-    "load_codebook": "framing.codebook",
+    "Codebook": "framing.codebooks",
+    "load_codebook": "framing.codebooks",
     "PassageResult": "framing.results",
     "DocumentResult": "framing.results",
     "FramePrediction": "framing.results",
@@ -39,8 +50,13 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .active import Suggestion
     from .api import analyze, classify, codebook, default_model
-    from .codebook import Codebook, load_codebook
+    from .articles import classify_articles, train_articles
+    from .batch import classify_corpus
+    from .readers import (LabelledData, codebook_from_labels, from_dataframe, read_csv, read_jsonl,
+                          read_semeval2023, read_semeval2025)
+    from .codebooks import Codebook, load_codebook
     from .errors import CodebookError, InputTypeError, LabelError, ModelFileError
     from .model import FrameClassifier
     from .training import EvaluationReport, cross_validate, evaluate, train

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .codebook import default_codebook
+from .codebooks import default_codebook
 
 __all__ = ["agreement", "agreement_section"]
 

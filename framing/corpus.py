@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .codebook import default_codebook
+from .codebooks import default_codebook
 
 __all__ = ["load_corpus", "split", "validate_corpus", "REGISTERS", "SIDES", "SPLITS"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["FramingError", "InputTypeError", "LabelError", "CodebookError", "ModelFileError", "NotFittedError"]
+__all__ = ["FramingError", "InputTypeError", "InputFormatError", "LabelError", "CodebookError", "ModelFileError",
+           "NotFittedError"]
 
 
 class FramingError(Exception):
@@ -11,6 +12,10 @@ class FramingError(Exception):
 
 class InputTypeError(FramingError, TypeError):
     """Text input of the wrong type: says what was expected, what arrived and where."""
+
+
+class InputFormatError(FramingError, ValueError):
+    """A malformed record in a batch input file: names the file and the line."""
 
 
 class LabelError(FramingError, ValueError):

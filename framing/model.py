@@ -18,11 +18,11 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .codebook import Codebook, load_codebook
+from .codebooks import Codebook, load_codebook
 from .errors import InputTypeError, LabelError, NotFittedError
 from .features import EXTRAS, TextVectorizer, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult
-from .text import split_passages
+from .text import FUNCTION_WORDS, get_stemmer, split_passages
 
 __all__ = ["FrameClassifier", "check_texts", "parse_labels"]
 
@@ -110,6 +110,8 @@ def parse_labels(y: Any, codebook: Codebook, *, ids: Sequence[Any] | None = None
     if isinstance(y, (str, bytes)) or not isinstance(y, Iterable):
         raise LabelError(f"labels must be a list with one entry per passage; got {type(y).__name__}")
     y = list(y)
+    if ids is not None and len(ids) != len(y):
+        raise LabelError(f"got {len(y)} labels but {len(ids)} ids; give one id per passage")
     Y = np.zeros((len(y), len(frames)), dtype=np.int64)
     S = np.full((len(y), len(frames)), -1, dtype=np.int64)
     for i, label in enumerate(y):
@@ -122,7 +124,7 @@ def parse_labels(y: Any, codebook: Codebook, *, ids: Sequence[Any] | None = None
             raise LabelError(f"{where}: a label must be a list of frame ids or a mapping frame -> stance; "
                              f"got {type(label).__name__} ({label!r})")
         for frame, stance in pairs:
-            if frame not in codebook._index:
+            if not isinstance(frame, str) or frame not in codebook._index:
                 raise LabelError(f"{where}: unknown frame {frame!r}; valid frames: {', '.join(frames)}")
             j = codebook._index[frame]
             Y[i, j] = 1
@@ -493,7 +495,9 @@ class FrameClassifier(_Params):
         proba = 1.0 / (1.0 + np.exp(-(decision * self.platt_[:, 0] + self.platt_[:, 1])))
         n_tokens = np.bincount(batch.owner, weights=batch.n_tokens, minlength=len(texts))
         n_known = np.bincount(batch.owner, weights=batch.n_known, minlength=len(texts))
-        empty = n_tokens == 0
+        # Empty means no letters or digits at all; text whose words are all unusable (one
+        # enormous token, emoji) keeps its scores and is flagged low_coverage instead.
+        empty = np.array([not any(c.isalnum() for c in t) for t in texts], dtype=bool)
         proba[empty] = 0.0
         stance = None
         if len(self.stances_):
@@ -572,6 +576,7 @@ class FrameClassifier(_Params):
         frames = list(self.classes_)
         n_frames = len(frames)
         names = self.feature_names_
+        shown = self._evidence_mask()
         k = int(self.evidence_size)
         coef_t = self._coef_t()
         stance_ids = self.stances_
@@ -585,7 +590,7 @@ class FrameClassifier(_Params):
                 wanted = np.nonzero((proba[i] >= _EVIDENCE_MIN_SCORE) | (proba[i] >= threshold))[0]
                 if len(wanted):
                     idx = indices[lo:hi]
-                    contrib = data[lo:hi, None] * coef_t[idx][:, wanted]  # (nnz, wanted)
+                    contrib = (data[lo:hi] * shown[idx])[:, None] * coef_t[idx][:, wanted]  # (nnz, wanted)
                     top = np.argsort(-contrib, axis=0, kind="stable")[:k]
                     vals = contrib[top, np.arange(len(wanted))].T.tolist()
                     feats = idx[top].T.tolist()
@@ -607,6 +612,19 @@ class FrameClassifier(_Params):
                 flags = ("low_coverage",)
             out.append(PassageResult(text=text, labels=labels, frames=preds, threshold=threshold, flags=flags))
         return out
+
+    def _evidence_mask(self) -> np.ndarray:
+        """1.0 for features worth showing as evidence, 0.0 for function-word-only terms."""
+        cached = self.__dict__.get("_shown_cache")
+        if cached is None or cached[0] is not self.vectorizer_:
+            stem = get_stemmer(self.stemmer)
+            function_stems = {stem(w) for w in FUNCTION_WORDS} | set(FUNCTION_WORDS)
+            terms = sorted(self.vectorizer_.vocabulary_, key=self.vectorizer_.vocabulary_.get)
+            mask = [0.0 if all(p in function_stems for p in t.split(" ")) else 1.0 for t in terms]
+            mask += [1.0] * (self.coef_.shape[1] - len(terms))
+            cached = (self.vectorizer_, np.asarray(mask))
+            self.__dict__["_shown_cache"] = cached
+        return cached[1]
 
     def _coef_t(self) -> np.ndarray:
         cached = self.__dict__.get("_coef_t_cache")
@@ -638,14 +656,24 @@ class FrameClassifier(_Params):
         names = self.feature_names_
         return [Evidence(names[X.indices[t]], float(contrib[t])) for t in order]
 
-    def suggest(self, texts: Sequence[str], n: int = 20, *, strategy: str = "uncertainty"):
-        """The unlabelled passages most worth labelling next, each with the reason.
+    def suggest(self, texts: Sequence[str], n: int = 20, *, strategy: str = "uncertainty",
+                threshold: float | None = None, batch_size: int = 2000):
+        """The ``n`` unlabelled passages most worth labelling next, each with the reason.
 
-        See ``framing.active.suggest`` for the strategies.
+        Strategies: ``"uncertainty"`` (a frame score near the threshold), ``"stance"`` (a small
+        margin between the two likeliest stances of a detected frame), ``"diversity"`` (uncertain
+        passages, spread out over the feature space). See ``framing.active.suggest``.
+
+        Examples
+        --------
+        >>> import framing
+        >>> picks = framing.default_model().suggest(["Troops arrived.", "Prices rose.", "Rain."], n=2)
+        >>> len(picks), all(p.reason for p in picks)
+        (2, True)
         """
         from .active import suggest
 
-        return suggest(self, texts, n=n, strategy=strategy)
+        return suggest(self, texts, n=n, strategy=strategy, threshold=threshold, batch_size=batch_size)
 
     def save(self, path, **kwargs):
         """Write the model to directory ``path`` as plain data (see ``framing.save_model``)."""

@@ -65,8 +65,9 @@ class PassageResult:
     threshold : float
         The threshold that chose ``labels``.
     flags : tuple of str
-        ``"empty"`` (no words: no labels, scores 0), ``"low_coverage"`` (under a fifth of the words
-        are known to the model, as with non-English text or noise: read scores with care).
+        ``"empty"`` (no letters or digits: no labels, scores 0), ``"low_coverage"`` (under a fifth
+        of the words are known to the model, as with non-English text, emoji or noise: read scores
+        with care).
     """
 
     text: str

@@ -13,7 +13,17 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Iterator
 
-__all__ = ["normalize", "split_sentences", "split_passages", "get_stemmer", "light_stem"]
+__all__ = ["normalize", "split_sentences", "split_passages", "get_stemmer", "light_stem", "FUNCTION_WORDS"]
+
+# English function words (written for framing). Evidence made only of these is not shown to users;
+# the words still count in the model.
+FUNCTION_WORDS = frozenset("""a about above after again against all am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+nor not now of off on once only or other our ours ourselves out over own same she should so some such than that
+the their theirs them themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself yourselves also its it's said
+says one two three upon via per among across along around within without whether however yet""".split())
 
 _QUOTES = str.maketrans(
     {
@@ -196,7 +206,7 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def split_passages(text: str, *, max_words: int = 150, window: int = 4) -> list[str]:
+def split_passages(text: str, *, max_words: int = 150, window: int = 4, max_chars: int = 5000) -> list[str]:
     """Split an article into passages: paragraphs, with long paragraphs cut into sentence windows.
 
     Paragraphs are separated by blank lines (or by single line breaks when the text has no blank
@@ -211,6 +221,9 @@ def split_passages(text: str, *, max_words: int = 150, window: int = 4) -> list[
         Longest passage, in words, before a paragraph is cut.
     window : int, default=4
         Most sentences in one window.
+    max_chars : int, default=5000
+        Longest passage in characters: longer pieces (one enormous "word", a run of symbols)
+        are cut, at white space where there is some, so no passage is unbounded.
 
     Returns
     -------
@@ -233,7 +246,17 @@ def split_passages(text: str, *, max_words: int = 150, window: int = 4) -> list[
             passages.append(block)
             continue
         passages.extend(_windows(split_sentences(block), max_words=max_words, window=window))
-    return passages
+    return [piece for p in passages for piece in _cut_chars(p, max_chars)]
+
+
+def _cut_chars(passage: str, max_chars: int) -> Iterator[str]:
+    while len(passage) > max_chars:
+        cut = passage.rfind(" ", 0, max_chars)
+        cut = cut if cut > 0 else max_chars
+        yield passage[:cut].strip()
+        passage = passage[cut:].strip()
+    if passage:
+        yield passage
 
 
 def _windows(sentences: list[str], *, max_words: int, window: int) -> Iterator[str]:

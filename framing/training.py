@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .codebook import load_codebook
+from .codebooks import load_codebook
 from .model import FrameClassifier, check_texts, parse_labels
 
 __all__ = ["train", "evaluate", "cross_validate", "EvaluationReport", "fingerprint"]
@@ -76,7 +76,8 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
     from .corpus import load_corpus
 
     texts, _ = check_texts(passages, allow_single=False)
-    labels = list(labels)
+    if not (hasattr(labels, "ndim") and getattr(labels, "ndim") == 2):
+        labels = list(labels)
     cb = load_codebook(codebook)
     if include_default_corpus:
         if cb.sha256() != load_codebook(None).sha256():
@@ -87,19 +88,31 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
         if groups is not None:
             groups = list(groups) + [r.event for r in extra]
         texts = texts + [r.text for r in extra]
-        labels = labels + [r.frames for r in extra]
+        if hasattr(labels, "ndim"):  # a 0/1 matrix: turn rows into frame lists
+            labels = [[f for f, v in zip(cb.frame_ids, row) if v] for row in labels]
+        labels = list(labels) + [r.frames for r in extra]
     model = FrameClassifier(codebook=cb, random_state=random_state, **params)
     model.fit(texts, labels, groups=groups, ids=ids)
-    model.training_info_ = {"passages": len(texts), "fingerprint": fingerprint(texts, labels),
+    fp_labels = labels.tolist() if hasattr(labels, "tolist") else labels
+    model.training_info_ = {"passages": len(texts), "fingerprint": fingerprint(texts, fp_labels),
                             "include_default_corpus": include_default_corpus, "random_state": random_state}
     return model
 
 
 def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
+    """Precision, recall, F1; with nothing to find and nothing found, all three are 1.0.
+
+    Examples
+    --------
+    >>> _prf(2, 0, 2), _prf(0, 0, 0), _prf(0, 1, 0)
+    ((1.0, 0.5, 0.6666666666666666), (1.0, 1.0, 1.0), (0.0, 1.0, 0.0))
+    """
+    if not tp + fp + fn:
+        return 1.0, 1.0, 1.0
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * tp / (2 * tp + fp + fn)
+    return float(p), float(r), float(f)
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,9 @@ class EvaluationReport:
 
     ``stance_accuracy`` is measured on every gold (passage, frame) pair that has a stance, using
     the model's stance for that frame whether or not it detected the frame; ``endorsed_f1`` is the
-    F1 of (passage, frame) pairs labelled *and* endorsed, so it needs both parts right.
+    F1 of (passage, frame) pairs labelled *and* endorsed, so it needs both parts right. F1 is 1.0
+    where there was nothing to find and nothing was found; ``macro_f1`` averages the frames that
+    occur in the gold labels. ``per_frame`` also holds the tp/fp/fn counts.
     """
 
     per_frame: dict[str, dict[str, float]]
@@ -144,7 +159,7 @@ class EvaluationReport:
         width = max(len(f) for f in self.per_frame) + 2
         lines = [f"{'frame':<{width}}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}"]
         for f, m in self.per_frame.items():
-            lines.append(f"{f:<{width}}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{int(m['support']):>9d}")
+            lines.append(f"{f:<{width}}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>9d}")
         lines.append("")
         lines.append(f"micro F1 {self.micro_f1:.3f} | macro F1 {self.macro_f1:.3f} | samples F1 {self.samples_f1:.3f}"
                      f" | {self.n_passages} passages, threshold {self.threshold}")
@@ -179,10 +194,13 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
     for j, f in enumerate(frames):
         tp, fp, fn = (P[:, j] & Y[:, j]).sum(), (P[:, j] & (1 - Y[:, j])).sum(), ((1 - P[:, j]) & Y[:, j]).sum()
         p, r, f1 = _prf(tp, fp, fn)
-        per_frame[f] = {"precision": p, "recall": r, "f1": f1, "support": float(Y[:, j].sum())}
+        per_frame[f] = {"precision": p, "recall": r, "f1": f1, "support": int(Y[:, j].sum()),
+                        "tp": int(tp), "fp": int(fp), "fn": int(fn)}
     tp, fp, fn = (P & Y).sum(), (P & (1 - Y)).sum(), ((1 - P) & Y).sum()
     micro = _prf(tp, fp, fn)[2]
-    macro = float(np.mean([m["f1"] for m in per_frame.values()]))
+    # Frames absent from the gold labels do not count towards the macro average.
+    present = [m["f1"] for m in per_frame.values() if m["support"]]
+    macro = float(np.mean(present)) if present else 1.0
     samples = []
     for i in range(len(texts)):
         if Y[i].sum() == 0 and P[i].sum() == 0:
@@ -208,9 +226,9 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
                 e_tp += gold_e and pred_e
                 e_fp += pred_e and not gold_e
                 e_fn += gold_e and not pred_e
-        stance_acc = ok / n if n else None
+        stance_acc = float(ok / n) if n else None
         endorsed = _prf(e_tp, e_fp, e_fn)[2]
-    return EvaluationReport(per_frame=per_frame, micro_f1=micro, macro_f1=macro, samples_f1=float(np.mean(samples)),
+    return EvaluationReport(per_frame=per_frame, micro_f1=float(micro), macro_f1=macro, samples_f1=float(np.mean(samples)),
                             endorsed_f1=endorsed, stance_accuracy=stance_acc, stance_confusion=confusion,
                             n_passages=len(texts), threshold=thr)
 

@@ -50,6 +50,7 @@ def test_passages_from_blank_lines_or_line_breaks():
 
 def test_one_huge_token_is_bounded():
     parts = split_passages("x" * 100_000)
-    assert parts == ["x" * 100_000]
+    assert parts == ["x" * 5000] * 20
+    assert split_passages("ab " * 3000, max_chars=100)[0] == " ".join(["ab"] * 33)
     words = split_passages(" ".join(["word"] * 1000), max_words=150)
     assert all(len(p.split()) <= 150 for p in words) and sum(len(p.split()) for p in words) == 1000
