@@ -1,0 +1,438 @@
+"""The ``framing`` command line.
+
+Commands::
+
+    framing classify [INPUT] [-o OUT]       passages -> one JSONL/CSV record each
+    framing analyze [ARTICLE]               one article -> JSON document profile
+    framing train DATA -o MODEL_DIR         labelled JSONL/CSV/SemEval data -> model directory
+    framing evaluate DATA [--model DIR]     labelled data -> per-frame report (or --json)
+    framing suggest POOL [--model DIR]      unlabelled passages -> the n most worth labelling (JSONL)
+    framing info [--model DIR]              what a model is: codebook, versions, training, metrics
+
+``INPUT`` is a file (``.jsonl``, ``.csv``/``.tsv``, anything else one passage per line), a
+directory of ``.txt`` articles, or ``-``/nothing for standard input (one passage per line).
+Results go to standard output or ``-o``; progress and messages go to standard error.
+
+Exit codes
+----------
+0
+    Success.
+1
+    The run finished but some input records could not be read; each has an error record
+    (``{"id", "line", "error"}``) in the output.
+2
+    Usage or input error: a bad option, a missing or unreadable file, a bad model directory,
+    invalid labels. Nothing (or, for ``classify -o``, only a resumable ``.partial`` file) was
+    written.
+130
+    Interrupted (Ctrl-C); ``classify -o OUT --resume`` continues an interrupted run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence, cast
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+_FORMATS = ("auto", "jsonl", "csv", "semeval2023", "semeval2025")
+
+
+# ------------------------------------------------------------------------------------------
+# Helpers
+# ------------------------------------------------------------------------------------------
+
+def _load(model_dir: str | None) -> Any:
+    if model_dir is None:
+        from .api import default_model
+
+        return default_model()
+    from .persist import load_model
+
+    return load_model(model_dir)
+
+
+def _out(text: str, path: str | None = None) -> None:
+    """Write text to ``path`` or standard output (lone surrogates escaped, never an exception)."""
+    data = text.encode("utf-8", "backslashreplace")
+    if path and path != "-":
+        Path(path).write_bytes(data)
+        return
+    if hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)
+    else:  # a text stream without bytes underneath (e.g. redirected in tests)
+        sys.stdout.write(data.decode("utf-8"))
+    sys.stdout.flush()
+
+
+def _read_text(path: str) -> str:
+    if path == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise FileNotFoundError(f"file not found: {path!r}")
+        data = p.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def _data_format(path: str, requested: str) -> str:
+    if requested != "auto":
+        return requested
+    p = Path(path)
+    if p.is_dir():
+        if (p / "subtask-2-annotations.txt").is_file():
+            return "semeval2025"
+        if any(p.glob("*/*-labels-subtask-2.txt")):
+            return "semeval2023"
+        raise ValueError(f"{path}: a directory, but neither a SemEval-2025 language folder (with "
+                         "subtask-2-annotations.txt) nor a SemEval-2023 root (<lang>/train-labels-subtask-2.txt); "
+                         "use --format")
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    raise ValueError(f"{path}: cannot tell the format from the extension {suffix!r}; use --format jsonl|csv")
+
+
+def _read_labelled(args: argparse.Namespace) -> tuple[Any, bool, str]:
+    """The labelled data of ``args.data``, whether its records are whole articles, and its format."""
+    from . import readers
+
+    fmt = _data_format(args.data, args.format)
+    if fmt == "semeval2023":
+        return readers.read_semeval2023(args.data, lang=args.lang, split=args.split), True, fmt
+    if fmt == "semeval2025":
+        return readers.read_semeval2025(args.data, level=args.level), True, fmt
+    if fmt == "jsonl":
+        data = readers.read_jsonl(args.data, text_field=args.text_field, labels_field=args.labels_field,
+                                  id_field=args.id_field, group_field=args.group_field)
+    else:
+        data = readers.read_csv(args.data, text_column=args.text_field, labels_column=args.labels_field,
+                                id_column=args.id_field, group_column=args.group_field,
+                                delimiter="\t" if args.data.lower().endswith(".tsv") else ",")
+    return data, bool(args.articles), fmt
+
+
+def _say(message: str, quiet: bool = False) -> None:
+    if not quiet:
+        print(f"framing: {message}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------------
+# Commands
+# ------------------------------------------------------------------------------------------
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from .batch import classify_corpus
+
+    if args.input == "-":
+        source: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        input_format = "txt" if args.input_format == "auto" else args.input_format
+    else:
+        source, input_format = args.input, args.input_format
+    summary = classify_corpus(
+        source, args.output, model=args.model, threshold=args.threshold,
+        n_jobs=args.n_jobs, batch_size=args.batch_size, text_field=args.text_field, id_field=args.id_field,
+        input_format=input_format, output_format=args.output_format, articles=True if args.articles else None,
+        include_text=args.include_text, on_error=args.on_error, resume=args.resume, progress=not args.quiet,
+        scheduler=args.scheduler,
+    )
+    if summary["errors"]:
+        _say(f"{summary['errors']} of {summary['records']} records could not be read (see the error records)")
+        return EXIT_RECORD_ERRORS
+    return EXIT_OK
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    model = _load(args.model)
+    doc = model.analyze(_read_text(args.input), threshold=args.threshold, max_words=args.max_words,
+                        window=args.window)
+    _out(json.dumps(doc.to_dict(), ensure_ascii=False, indent=args.indent) + "\n", args.output)
+    return EXIT_OK
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    import time
+
+    from .articles import train_articles
+    from .readers import codebook_from_labels
+    from .training import train
+
+    started = time.perf_counter()
+    data, articles, fmt = _read_labelled(args)
+    spec = args.codebook or ("from-labels" if fmt.startswith("semeval") else "default")
+    if spec == "from-labels":
+        codebook: Any = codebook_from_labels(data, min_count=args.min_examples)
+        dropped = sorted(set(data.frame_counts()) - set(codebook.frame_ids))
+        if dropped:
+            _say(f"left out {len(dropped)} frame(s) with fewer than {args.min_examples} examples: "
+                 f"{', '.join(dropped)}")  # said even with --quiet: the data changed
+            data = data.restrict(codebook.frame_ids)
+    else:
+        codebook = None if spec == "default" else spec
+    params: dict[str, Any] = {"random_state": args.seed}
+    for name in ("threshold", "C"):
+        if getattr(args, name) is not None:
+            params[name] = getattr(args, name)
+    fit = train_articles if articles else train
+    if articles and args.include_default_corpus:
+        raise ValueError("--include-default-corpus adds labelled passages; it cannot be combined with "
+                         "article training (SemEval data or --articles)")
+    if not articles:
+        params["include_default_corpus"] = args.include_default_corpus
+    _say(f"training on {len(data)} {'articles' if articles else 'passages'} from {args.data}", args.quiet)
+    model = fit(data.texts, data.labels, codebook=codebook, ids=data.ids, groups=data.groups, **params)
+    path = model.save(args.output)
+    _say(f"{len(model.classes_)} frames, {time.perf_counter() - started:.1f} s; model saved to {path}", args.quiet)
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .articles import ArticleView
+    from .training import evaluate
+
+    model = _load(args.model)
+    data, articles, _ = _read_labelled(args)
+    scored = cast(Any, ArticleView(model)) if articles else model
+    report = evaluate(scored, data.texts, data.labels, threshold=args.threshold)
+    if args.json:
+        _out(json.dumps(report.to_dict(), indent=2, default=float) + "\n")
+    else:
+        _out(str(report) + "\n")
+    return EXIT_OK
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from .active import suggest
+    from .batch import _input_format, _records
+
+    fmt = _input_format(args.input, args.input_format)
+    items = list(_records(args.input, fmt, args.text_field, args.id_field))
+    bad = next((it for it in items if it.error), None)
+    if bad is not None:
+        raise ValueError(f"{args.input}, line {bad.line}: {bad.error}")
+    texts = [it.text for it in items if it.text is not None]  # all of them: no record has an error
+    picks = suggest(_load(args.model), texts, n=args.n, strategy=args.strategy, threshold=args.threshold)
+    lines = [json.dumps({"id": items[s.index].id, **s.to_dict()}, ensure_ascii=False) for s in picks]
+    _out("".join(line + "\n" for line in lines), args.output)
+    return EXIT_OK
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from .api import default_model_path
+
+    model = _load(args.model)  # validates the directory
+    directory = Path(args.model or os.environ.get("FRAMING_MODEL") or default_model_path())
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    cb = model.codebook_
+    info = {
+        "model": str(directory),
+        "format": f"{manifest['format']} v{manifest['format_version']}",
+        "codebook": {"name": cb.name, "version": cb.version, "sha256": cb.sha256(), "frames": list(cb.frame_ids),
+                     "stances": list(model.stances_)},
+        "vocabulary_size": manifest.get("vocabulary_size"),
+        "n_features": manifest.get("n_features"),
+        "params": manifest.get("params", {}),
+        "library_versions": manifest.get("library_versions", {}),
+        "training": manifest.get("training", {}),
+        "metrics": manifest.get("metrics", {}),
+    }
+    if args.json:
+        _out(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    lines = [f"model:      {info['model']}", f"format:     {info['format']}",
+             f"codebook:   {cb.name} v{cb.version} ({len(cb)} frames; sha256 {cb.sha256()[:12]})"]
+    lines += [f"  - {f.id}: {f.name}" for f in cb.frames]
+    lines.append(f"stances:    {', '.join(model.stances_) or 'none'}")
+    lines.append(f"vocabulary: {info['vocabulary_size']} terms, {info['n_features']} frame features")
+    lines.append("versions:   " + ", ".join(f"{k} {v}" for k, v in sorted(info["library_versions"].items())))
+    scalars = {k: v for k, v in info["training"].items() if isinstance(v, (str, int, float, bool))}
+    if scalars:
+        lines.append("training:   " + ", ".join(f"{k} {v}" for k, v in sorted(scalars.items())))
+    for name, value in sorted(info["metrics"].items()):
+        if isinstance(value, dict) and "micro_f1" in value:
+            shown = ", ".join(f"{k} {value[k]}" for k in ("micro_f1", "macro_f1", "stance_accuracy", "n_passages")
+                              if value.get(k) is not None)
+            lines.append(f"metrics:    {name}: {shown}")
+    lines.append("(--json shows everything)")
+    _out("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------
+# The parser
+# ------------------------------------------------------------------------------------------
+
+def _threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}")
+    return number
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
+def _jobs(value: str) -> int:
+    if value == "-1":
+        return -1
+    return _positive(value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``framing`` command (documented in the module docstring).
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["classify", "in.jsonl", "-o", "out.csv"]).output
+    'out.csv'
+    """
+    parser = argparse.ArgumentParser(
+        prog="framing", description="Which narrative frames news passages carry, and their stance toward each.",
+        epilog="Exit codes: 0 ok; 1 some input records had errors (the run finished); 2 usage or input error; "
+               "130 interrupted.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def model_opt(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model, or $FRAMING_MODEL)")
+        p.add_argument("--threshold", type=_threshold, help="decision threshold in [0, 1] (default: the model's)")
+
+    def fields(p: argparse.ArgumentParser, labels: bool = False) -> None:
+        p.add_argument("--text-field", default="text", help="JSON field / CSV column of the text (default: text)")
+        p.add_argument("--id-field", default="id", help="JSON field / CSV column of the id (default: id)")
+        if labels:
+            p.add_argument("--labels-field", default="frames", help="field / column of the labels (default: frames)")
+            p.add_argument("--group-field", help="field / column of each record's group (event, outlet)")
+
+    p = sub.add_parser("classify", help="classify passages: files or stdin in, JSONL or CSV out",
+                       description="Classify passages. INPUT: .jsonl, .csv/.tsv, a directory of .txt articles, "
+                                   "or any other file / stdin with one passage per line.")
+    p.add_argument("input", nargs="?", default="-", help="input file or directory; '-' or nothing: stdin")
+    p.add_argument("-o", "--output", help="output file (.jsonl or .csv), written atomically; default: stdout")
+    model_opt(p)
+    fields(p)
+    p.add_argument("--n-jobs", type=_jobs, default=1, help="worker processes (-1: one per CPU; default 1)")
+    p.add_argument("--batch-size", type=_positive, default=1000, help="records per batch (default 1000)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run into the same -o file")
+    p.add_argument("--on-error", choices=("record", "raise"), default="record",
+                   help="malformed record: write an error record (default) or stop with exit code 2")
+    p.add_argument("--input-format", choices=("auto", "jsonl", "csv", "tsv", "txt"), default="auto")
+    p.add_argument("--output-format", choices=("auto", "jsonl", "csv"), default="auto")
+    p.add_argument("--articles", action="store_true", help="records are whole articles (default for directories)")
+    p.add_argument("--include-text", action="store_true", help="copy each text into its output record")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_cmd_classify)
+
+    p = sub.add_parser("analyze", help="profile one article: passages, frames, stances (JSON)")
+    p.add_argument("input", nargs="?", default="-", help="article file; '-' or nothing: stdin")
+    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    model_opt(p)
+    p.add_argument("--max-words", type=_positive, default=150, help="longest passage before a paragraph is cut")
+    p.add_argument("--window", type=_positive, default=4, help="sentences per window of a long paragraph")
+    p.add_argument("--indent", type=int, default=2, help="JSON indentation (default 2)")
+    p.set_defaults(func=_cmd_analyze)
+
+    def labelled(p: argparse.ArgumentParser) -> None:
+        p.add_argument("data", help="labelled .jsonl/.csv file, or a SemEval folder")
+        p.add_argument("--format", choices=_FORMATS, default="auto", help="data format (default: by extension/layout)")
+        p.add_argument("--lang", default="en", help="SemEval-2023 language folder (default en)")
+        p.add_argument("--split", default="train", choices=("train", "dev", "test"), help="SemEval-2023 split")
+        p.add_argument("--level", default="narrative", choices=("narrative", "subnarrative"),
+                       help="SemEval-2025 label level (default narrative)")
+        p.add_argument("--articles", action="store_true",
+                       help="records are whole articles (always so for SemEval data)")
+        fields(p, labels=True)
+
+    p = sub.add_parser("train", help="train a model on labelled data and save it")
+    labelled(p)
+    p.add_argument("-o", "--output", required=True, metavar="MODEL_DIR", help="directory to write the model to")
+    p.add_argument("--codebook", metavar="SPEC",
+                   help="'default', 'from-labels' (the frames in the data) or a codebook .toml/.json file "
+                        "(default: from-labels for SemEval data, else default)")
+    p.add_argument("--min-examples", type=_positive, default=2,
+                   help="with --codebook from-labels, leave out frames with fewer examples (default 2)")
+    p.add_argument("--include-default-corpus", action="store_true", help="add the packaged labelled corpus")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--threshold", type=_threshold, help="decision threshold stored in the model (default 0.5)")
+    p.add_argument("--C", type=float, help="inverse regularisation of the frame models (default 4.0)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("evaluate", help="score a model on labelled data")
+    labelled(p)
+    model_opt(p)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("suggest", help="the unlabelled passages most worth labelling next (JSONL)")
+    p.add_argument("input", help="unlabelled passages: .jsonl, .csv/.tsv, or one passage per line")
+    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    model_opt(p)
+    fields(p)
+    p.add_argument("-n", type=_positive, default=20, help="how many (default 20)")
+    p.add_argument("--strategy", choices=("uncertainty", "stance", "diversity"), default="uncertainty")
+    p.add_argument("--input-format", choices=("auto", "jsonl", "csv", "tsv", "txt"), default="auto")
+    p.set_defaults(func=_cmd_suggest)
+
+    p = sub.add_parser("info", help="describe a model: codebook, versions, training data, metrics")
+    p.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(func=_cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``framing`` command; return its exit code (see the module docstring).
+
+    Examples
+    --------
+    >>> main(["info", "--model", "no/such/dir"])
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    from .errors import FramingError
+
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("framing: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `framing classify big.txt | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except (FramingError, ValueError, TypeError, OSError, ImportError) as exc:
+        print(f"framing {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

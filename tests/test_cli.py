@@ -1,0 +1,191 @@
+"""The framing command line, run in-process through main(), plus one real subprocess; exit codes pinned."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import framing.batch as batch
+from framing.cli import main
+
+from .conftest import TINY_CODEBOOK, TINY_LABELS, TINY_TEXTS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+STRIKE = "Fuel prices doubled and workers went on strike over unpaid wages."
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cli")
+
+
+@pytest.fixture(scope="module")
+def labelled(workdir):
+    path = workdir / "labelled.jsonl"
+    path.write_text("".join(json.dumps({"id": f"t{i}", "text": t, "frames": label}) + "\n"
+                            for i, (t, label) in enumerate(zip(TINY_TEXTS, TINY_LABELS))), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def model_dir(workdir, labelled):
+    codebook = workdir / "tiny.json"
+    codebook.write_text(json.dumps(TINY_CODEBOOK), encoding="utf-8")
+    out = workdir / "model"
+    assert main(["train", str(labelled), "-o", str(out), "--codebook", str(codebook), "-q"]) == 0
+    return out
+
+
+def lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# -- help, usage errors ------------------------------------------------------------------------
+
+def test_help_in_process_and_as_a_subprocess(capsys):
+    assert main(["--help"]) == 0
+    assert "classify" in capsys.readouterr().out
+    proc = subprocess.run([sys.executable, "-m", "framing.cli", "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0
+    for command in ("classify", "analyze", "train", "evaluate", "suggest", "info"):
+        assert command in proc.stdout
+    assert "Exit codes" in proc.stdout
+
+
+@pytest.mark.parametrize("argv, message", [
+    ([], "the following arguments are required: COMMAND"),
+    (["classify", "--threshold", "2"], "expected a number between 0 and 1, got '2'"),
+    (["classify", "--n-jobs", "0"], "expected a positive integer, got '0'"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_usage_errors_exit_2(capsys, argv, message):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+# -- classify ------------------------------------------------------------------------------------
+
+def test_classify_file_to_file(tmp_path, model_dir, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": STRIKE}) + "\n" + json.dumps({"id": "b", "text": "Calm."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["classify", str(src), "-o", str(out), "--model", str(model_dir)]) == 0
+    got = lines(out.read_text())
+    assert [r["id"] for r in got] == ["a", "b"] and got[0]["labels"] == ["popular_revolt"]
+    assert "framing: 2 records, 0 errors" in capsys.readouterr().err  # progress on stderr
+
+
+def test_classify_record_errors_exit_1_and_raise_exits_2(tmp_path, model_dir, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": STRIKE}) + "\n{broken\n")
+    out = tmp_path / "out.csv"
+    assert main(["classify", str(src), "-o", str(out), "--model", str(model_dir), "-q"]) == 1
+    assert "1 of 2 records could not be read" in capsys.readouterr().err
+    assert out.read_text().splitlines()[0].startswith("id,labels,flags,error,repression")
+    assert main(["classify", str(src), "-o", str(tmp_path / "o2.jsonl"), "--model", str(model_dir), "-q",
+                 "--on-error", "raise"]) == 2
+    assert "in.jsonl, line 2 (id 2): not valid JSON" in capsys.readouterr().err
+    assert not (tmp_path / "o2.jsonl").exists()
+
+
+def test_classify_stdin_to_stdout(monkeypatch, capsys, model_dir):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f"{STRIKE}\n\nCalm day.\n".encode())))
+    assert main(["classify", "--model", str(model_dir), "-q", "--include-text"]) == 0
+    got = lines(capsys.readouterr().out)
+    assert [(r["id"], r["text"]) for r in got] == [(1, STRIKE), (2, ""), (3, "Calm day.")]
+
+
+def test_classify_bad_input_and_bad_model_exit_2(tmp_path, model_dir, capsys):
+    assert main(["classify", str(tmp_path / "missing.jsonl"), "--model", str(model_dir)]) == 2
+    assert "input file not found" in capsys.readouterr().err
+    assert main(["classify", str(tmp_path), "--model", str(tmp_path / "nope")]) == 2
+    assert "not a model directory" in capsys.readouterr().err
+
+
+def test_classify_resume_after_interruption(tmp_path, model_dir, monkeypatch):
+    src = tmp_path / "in.txt"
+    src.write_text("\n".join([STRIKE, "Calm.", "Police detained strikers."] * 10) + "\n")
+    out = tmp_path / "out.jsonl"
+    real = batch._classify_dicts
+    calls = {"n": 0}
+
+    def interrupt(*args):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    with monkeypatch.context() as m:
+        m.setattr(batch, "_classify_dicts", interrupt)
+        assert main(["classify", str(src), "-o", str(out), "--model", str(model_dir), "--batch-size", "4", "-q"]) == 130
+    assert not out.exists() and (tmp_path / "out.jsonl.partial").exists()
+    assert main(["classify", str(src), "-o", str(out), "--model", str(model_dir), "--batch-size", "4", "-q",
+                 "--resume"]) == 0
+    assert [r["id"] for r in lines(out.read_text())] == list(range(1, 31))
+
+
+# -- analyze, train, evaluate, suggest, info -------------------------------------------------------
+
+def test_analyze_article(tmp_path, model_dir, capsys):
+    article = tmp_path / "article.txt"
+    article.write_text(f"The weather was mild.\n\n{STRIKE}\n", encoding="utf-8")
+    assert main(["analyze", str(article), "--model", str(model_dir)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["passages"]) == 2 and doc["passages"][1]["labels"] == ["popular_revolt"]
+    assert set(doc["profile"]) == {"repression", "popular_revolt"}
+
+
+def test_train_evaluate_info_suggest_round_trip(tmp_path, model_dir, labelled, capsys):
+    assert main(["evaluate", str(labelled), "--model", str(model_dir), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n_passages"] == len(TINY_TEXTS) and 0.5 < report["micro_f1"] <= 1.0
+    assert main(["evaluate", str(labelled), "--model", str(model_dir)]) == 0
+    assert "micro F1" in capsys.readouterr().out
+
+    assert main(["info", "--model", str(model_dir), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["codebook"]["frames"] == ["repression", "popular_revolt"]
+    assert info["training"]["passages"] == len(TINY_TEXTS)
+    assert main(["info", "--model", str(model_dir)]) == 0
+    assert "codebook:   tiny" in capsys.readouterr().out
+
+    pool = tmp_path / "pool.txt"
+    pool.write_text("\n".join(["Police detained strikers.", "Calm day.", "Prices rose; some marched.", STRIKE]))
+    assert main(["suggest", str(pool), "--model", str(model_dir), "-n", "2"]) == 0
+    picks = lines(capsys.readouterr().out)
+    assert len(picks) == 2 and all("near the threshold" in p["reason"] for p in picks)
+    assert all(p["id"] == p["index"] + 1 for p in picks)  # ids are line numbers
+
+
+def test_train_on_semeval_layouts(tmp_path, capsys):
+    out = tmp_path / "m23"
+    assert main(["train", str(FIXTURES / "semeval2023"), "-o", str(out), "--lang", "en"]) == 0
+    assert "training on 8 articles" in capsys.readouterr().err
+    assert main(["info", "--model", str(out), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["codebook"]["frames"] == ["Economic", "Political", "Security_and_defense"]
+    assert info["training"]["unit"] == "article"
+    assert main(["evaluate", str(FIXTURES / "semeval2023"), "--split", "dev", "--model", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_passages"] == 2
+
+    assert main(["train", str(FIXTURES / "semeval2025" / "EN"), "-o", str(tmp_path / "m25")]) == 0
+    assert "left out 1 frame(s) with fewer than 2 examples: Other" in capsys.readouterr().err
+
+
+def test_train_errors_exit_2(tmp_path, labelled, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "x1", "text": "Some text.", "frames": ["no_such_frame"]}) + "\n")
+    assert main(["train", str(bad), "-o", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert "record 'x1': unknown frame 'no_such_frame'" in err and "valid frames:" in err
+    assert main(["train", str(FIXTURES / "semeval2023"), "-o", str(tmp_path / "m"), "--include-default-corpus"]) == 2
+    assert "cannot be combined with article training" in capsys.readouterr().err
+    assert main(["train", str(tmp_path / "data.xml"), "-o", str(tmp_path / "m")]) == 2
+    assert "use --format jsonl|csv" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
