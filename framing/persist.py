@@ -11,9 +11,12 @@ A model is a directory::
 
 Loading audits the directory before building anything: the manifest must name this format, a
 known version and the ``FrameClassifier`` class; only the expected file names are opened (no
-paths); every file's checksum must match; arrays must have numeric dtypes and consistent shapes.
-Nothing in a model directory is ever executed. Writing is deterministic: the same model gives
-byte-identical files.
+paths, no symbolic links, regular files only); every file's SHA-256 must be listed and match;
+array headers are checked before any data is read (numeric dtypes only, never ``object``; the
+size in the header must match the file); values must be finite and shapes consistent with the
+vocabulary, codebook and stance layout. Nothing in a model directory is ever executed. Writing is
+deterministic: the same model gives byte-identical files. Saving replaces an existing directory
+only when it is a framing model (or empty), so a mistyped path never deletes other files.
 """
 
 from __future__ import annotations
@@ -23,16 +26,18 @@ import io
 import json
 import os
 import platform
-import tempfile
+import re
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from .codebook import Codebook
+from .codebooks import Codebook
 from .errors import ModelFileError
-from .features import TextVectorizer
+from .features import EXTRAS, TextVectorizer
 
 __all__ = ["save_model", "load_model", "FORMAT", "FORMAT_VERSION"]
 
@@ -41,8 +46,13 @@ FORMAT_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
 _ARRAYS = ("idf", "coef", "intercept", "platt", "stance_coef", "stance_intercept",
            "cue_rows", "cue_cols", "scare_cue_rows", "scare_cue_cols", "lexicon_rows", "lexicon_cols")
+_INDEX_ARRAYS = tuple(a for a in _ARRAYS if a.endswith(("_rows", "_cols")))
 _FILES = ("vocabulary.json",) + tuple(f"{a}.npy" for a in _ARRAYS)
+_WRITTEN = frozenset(_FILES + ("manifest.json", "MODEL_CARD.md"))
 _MAX_JSON_BYTES = 200 * 1024 * 1024
+_MAX_MANIFEST_BYTES = 10 * 1024 * 1024
+_MAX_ARRAY_BYTES = 1024 * 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _sha256(data: bytes) -> str:
@@ -131,25 +141,71 @@ def save_model(model: Any, path: str | os.PathLike, *, metrics: dict[str, Any] |
     blobs["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     blobs["MODEL_CARD.md"] = _model_card(manifest).encode("utf-8")
     # Write into a temporary sibling, then swap it in: an interrupted save leaves no half model.
+    # Only a framing model directory (or an empty one) is ever replaced: saving to a mistyped
+    # path such as a home folder must not move or delete the user's files.
+    if target.is_symlink() or (target.exists() and not _replaceable(target)):
+        what = "a symbolic link" if target.is_symlink() else "not a framing model directory"
+        raise ModelFileError(f"refusing to save over {str(target)!r}: it exists and is {what}; "
+                             "choose a new or empty directory")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    for name, blob in blobs.items():
-        (tmp / name).write_bytes(blob)
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        if old.exists():
+    tmp = _new_sibling(target, "tmp")
+    try:
+        for name, blob in blobs.items():
+            (tmp / name).write_bytes(blob)
+        if target.exists():
+            old = _new_sibling(target, "old", create=False)
+            target.rename(old)
+            try:
+                tmp.rename(target)
+            except BaseException:
+                old.rename(target)  # put the previous model back
+                raise
             _remove_tree(old)
-        target.rename(old)
-        tmp.rename(target)
-        _remove_tree(old)
-    else:
-        tmp.rename(target)
+        else:
+            tmp.rename(target)
+    except BaseException:
+        if tmp.exists():
+            _remove_tree(tmp)
+        raise
     return target
 
 
+def _new_sibling(target: Path, tag: str, *, create: bool = True) -> Path:
+    """A fresh hidden name beside ``target``; created (mode 0o777 minus the umask) if ``create``."""
+    while True:
+        path = target.with_name(f".{target.name}.{tag}-{secrets.token_hex(6)}")
+        if not create:
+            if not path.exists():
+                return path
+            continue
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def _replaceable(path: Path) -> bool:
+    """True for an empty directory or one holding only the files of a framing model."""
+    if not path.is_dir():
+        return False
+    names = {child.name for child in path.iterdir()}
+    if not names:
+        return True
+    if "manifest.json" not in names or not names <= _WRITTEN:
+        return False
+    try:
+        manifest = json.loads(_read(path, "manifest.json", None, _MAX_MANIFEST_BYTES))
+    except (ValueError, RecursionError):  # ModelFileError and bad JSON are ValueErrors
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
+
+
 def _remove_tree(path: Path) -> None:
+    """Delete a directory written by ``save_model``: only the file names it writes, never subfolders."""
     for child in path.iterdir():
-        child.unlink()
+        if child.name in _WRITTEN and not child.is_dir():
+            child.unlink()
     path.rmdir()
 
 
@@ -177,19 +233,73 @@ def _model_card(m: dict[str, Any]) -> str:
 # Loading
 # ------------------------------------------------------------------------------------------
 
-def _read(directory: Path, name: str, expected_sha: str | None, limit: int) -> bytes:
+def _read(directory: Path, name: str, expected_sha: Any, limit: int) -> bytes:
+    """Bytes of the regular file ``directory/name`` after checking its name, size and checksum.
+
+    The file is opened without following symbolic links and checked with ``fstat`` on the open
+    descriptor, so it cannot be swapped for a link, a FIFO or a device between check and read.
+    """
     if name not in _FILES and name != "manifest.json":
         raise ModelFileError(f"refusing to read unexpected file {name!r}")
+    if name != "manifest.json" and not (isinstance(expected_sha, str) and _SHA256.fullmatch(expected_sha)):
+        raise ModelFileError(f"{directory}: manifest has no valid SHA-256 for {name} (got {expected_sha!r})")
     path = directory / name
-    if path.is_symlink() or not path.is_file():
-        raise ModelFileError(f"{directory}: missing or not a regular file: {name}")
-    size = path.stat().st_size
-    if size > limit:
-        raise ModelFileError(f"{directory}: {name} is {size} bytes, more than the {limit} allowed")
-    data = path.read_bytes()
+    if path.is_symlink():
+        raise ModelFileError(f"{directory}: {name} is a symbolic link; model files must be regular files")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ModelFileError(f"{directory}: missing or unreadable file {name} ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ModelFileError(f"{directory}: {name} is not a regular file")
+        if info.st_size > limit:
+            raise ModelFileError(f"{directory}: {name} is {info.st_size} bytes, more than the {limit} allowed")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 24, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ModelFileError(f"{directory}: {name} is more than the {limit} bytes allowed")
     if expected_sha is not None and _sha256(data) != expected_sha:
         raise ModelFileError(f"{directory}: checksum mismatch for {name}: the file was changed or corrupted")
     return data
+
+
+def _load_npy(directory: Path, name: str, blob: bytes) -> np.ndarray:
+    """Parse a ``.npy`` blob, auditing its header before any data is read; never unpickles."""
+    fp = io.BytesIO(blob)
+    try:
+        version = np.lib.format.read_magic(fp)
+        if version == (1, 0):
+            shape, _fortran, dtype = np.lib.format.read_array_header_1_0(fp)
+        elif version == (2, 0):
+            shape, _fortran, dtype = np.lib.format.read_array_header_2_0(fp)
+        else:
+            raise ValueError(f"unsupported .npy version {version}")
+    except Exception as exc:  # noqa: BLE001 - truncated or garbled header, or a pickle file
+        raise ModelFileError(f"{directory}: {name} is not a readable NumPy array ({exc})") from None
+    if dtype.hasobject or dtype.kind not in "fiu" or dtype.fields is not None:
+        raise ModelFileError(f"{directory}: {name} has dtype {dtype}; refusing: model arrays must be plain numbers"
+                             + (" (object arrays need pickle, which can run code)" if dtype.hasobject else ""))
+    expected = dtype.itemsize * int(np.prod(shape, dtype=object))
+    if len(blob) - fp.tell() != expected:
+        raise ModelFileError(f"{directory}: {name} is truncated or padded: its header announces shape {shape} "
+                             f"({expected} bytes) but {len(blob) - fp.tell()} bytes follow")
+    try:
+        arr = np.load(io.BytesIO(blob), allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001
+        raise ModelFileError(f"{directory}: {name} is not a readable NumPy array ({exc})") from None
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ModelFileError(f"{directory}: {name} holds NaN or infinite values")
+    return arr
 
 
 def load_model(path: str | os.PathLike) -> Any:
@@ -209,16 +319,16 @@ def load_model(path: str | os.PathLike) -> Any:
     directory = Path(path)
     if not directory.is_dir():
         raise ModelFileError(f"not a model directory: {str(directory)!r} (expected a folder written by model.save())")
-    raw = _read(directory, "manifest.json", None, 10 * 1024 * 1024)
+    raw = _read(directory, "manifest.json", None, _MAX_MANIFEST_BYTES)
     try:
         manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise ModelFileError(f"{directory}: manifest.json is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelFileError(f"{directory}: not a framing model (manifest format is "
                              f"{manifest.get('format') if isinstance(manifest, dict) else type(manifest).__name__!r})")
     version = manifest.get("format_version")
-    if version not in SUPPORTED_VERSIONS:
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:  # 1.0 and True are not versions
         raise ModelFileError(f"{directory}: unknown format version {version!r}; this framing reads "
                              f"{', '.join(map(str, SUPPORTED_VERSIONS))}. Upgrade framing to load it.")
     if manifest.get("class") != "FrameClassifier":
@@ -227,48 +337,78 @@ def load_model(path: str | os.PathLike) -> Any:
     return _READERS[version](directory, manifest)
 
 
+def _string_list(value: Any, what: str, directory: Path) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ModelFileError(f"{directory}: {what} must be a list of strings; got {type(value).__name__}")
+    return value
+
+
 def _load_v1(directory: Path, manifest: dict[str, Any]) -> Any:
     from .model import FrameClassifier
 
     files = manifest.get("files")
     if not isinstance(files, dict) or set(files) != set(_FILES):
         extra = sorted(set(files or {}) - set(_FILES)) if isinstance(files, dict) else files
-        raise ModelFileError(f"{directory}: manifest lists unexpected files {extra!r}; expected {sorted(_FILES)}")
+        missing = sorted(set(_FILES) - set(files)) if isinstance(files, dict) else []
+        raise ModelFileError(f"{directory}: manifest lists unexpected files {extra!r}"
+                             + (f" and lacks {missing!r}" if missing else "") + f"; expected {sorted(_FILES)}")
     arrays: dict[str, np.ndarray] = {}
     for name in _ARRAYS:
-        blob = _read(directory, f"{name}.npy", files[f"{name}.npy"], 1024 * 1024 * 1024)
-        try:
-            arr = np.load(io.BytesIO(blob), allow_pickle=False)
-        except ValueError as exc:
-            raise ModelFileError(f"{directory}: {name}.npy refused ({exc}); model arrays must be numeric") from None
-        except Exception as exc:  # noqa: BLE001 - truncated or garbled npy
-            raise ModelFileError(f"{directory}: {name}.npy is not a readable NumPy array ({exc})") from None
-        if arr.dtype.kind not in "fiu":
-            raise ModelFileError(f"{directory}: {name}.npy has dtype {arr.dtype}; expected a numeric array")
+        blob = _read(directory, f"{name}.npy", files[f"{name}.npy"], _MAX_ARRAY_BYTES)
+        arr = _load_npy(directory, f"{name}.npy", blob)
+        if name in _INDEX_ARRAYS and (arr.dtype.kind not in "iu" or arr.ndim != 1):
+            raise ModelFileError(f"{directory}: {name}.npy must be a 1-D integer array; got {arr.dtype} "
+                                 f"of shape {arr.shape}")
         arrays[name] = arr
+    vocab_raw = _read(directory, "vocabulary.json", files["vocabulary.json"], _MAX_JSON_BYTES)
     try:
-        vocab = json.loads(_read(directory, "vocabulary.json", files["vocabulary.json"], _MAX_JSON_BYTES).decode("utf-8"))
-        terms, display, known = vocab["terms"], vocab["display"], vocab["known"]
+        vocab = json.loads(vocab_raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise ModelFileError(f"{directory}: vocabulary.json is not valid JSON ({exc})") from None
+    if not isinstance(vocab, dict) or not {"terms", "display", "known"} <= set(vocab):
+        raise ModelFileError(f"{directory}: vocabulary.json must be an object with 'terms', 'display' and 'known'")
+    terms = _string_list(vocab["terms"], "vocabulary terms", directory)
+    display = _string_list(vocab["display"], "vocabulary display forms", directory)
+    known = _string_list(vocab["known"], "vocabulary known words", directory)
+    if len(display) != len(terms):
+        raise ModelFileError(f"{directory}: vocabulary.json has {len(terms)} terms but {len(display)} display forms")
+    for key in ("codebook", "params", "stances", "lexicon_classes"):
+        if key not in manifest:
+            raise ModelFileError(f"{directory}: manifest is incomplete: no {key!r}")
+    if not isinstance(manifest["params"], dict):
+        raise ModelFileError(f"{directory}: manifest 'params' must be an object")
+    try:
         codebook = Codebook.from_dict(manifest["codebook"], source=f"{directory}/manifest.json")
-        params = dict(manifest["params"])
-        stances = tuple(manifest["stances"])
-        lexicon_classes = tuple(manifest["lexicon_classes"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{directory}: manifest or vocabulary is incomplete ({exc!r})") from None
-    if not all(isinstance(t, str) for t in terms + display + known) or len(display) != len(terms):
-        raise ModelFileError(f"{directory}: vocabulary.json must hold equal-length lists of strings")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFileError(f"{directory}: manifest codebook is invalid ({exc})") from None
+    params = dict(manifest["params"])
+    stances = tuple(_string_list(manifest["stances"], "manifest 'stances'", directory))
+    lexicon_classes = tuple(_string_list(manifest["lexicon_classes"], "manifest 'lexicon_classes'", directory))
     if codebook.sha256() != manifest.get("codebook_sha256"):
         raise ModelFileError(f"{directory}: codebook hash does not match the manifest")
+    if stances not in ((), codebook.stance_ids):
+        raise ModelFileError(f"{directory}: manifest stances {list(stances)} differ from the codebook's "
+                             f"{list(codebook.stance_ids)}")
+    if len(set(lexicon_classes)) != len(lexicon_classes):
+        raise ModelFileError(f"{directory}: manifest 'lexicon_classes' has duplicates")
 
-    n_vocab, n_frames = len(terms), len(codebook)
-    n_features = n_vocab + n_frames + len(lexicon_classes) + 5
+    n_vocab, n_frames, n_lexicon = len(terms), len(codebook), len(lexicon_classes)
+    n_features = n_vocab + n_frames + n_lexicon + len(EXTRAS)
+    if "n_features" in manifest and manifest["n_features"] != n_features:
+        raise ModelFileError(f"{directory}: manifest says {manifest['n_features']!r} features; the vocabulary, "
+                             f"codebook and lexicon give {n_features}")
     expect = {"idf": (n_vocab,), "coef": (n_frames, n_features), "intercept": (n_frames,), "platt": (n_frames, 2)}
+    if stances:
+        # The column count is checked against the model's own stance features once it is built.
+        expect["stance_intercept"] = (len(stances),)
+        if arrays["stance_coef"].ndim != 2 or arrays["stance_coef"].shape[0] != len(stances):
+            raise ModelFileError(f"{directory}: stance_coef.npy has shape {arrays['stance_coef'].shape}; "
+                                 f"expected {len(stances)} rows, one per stance")
     for name, shape in expect.items():
         if arrays[name].shape != shape:
             raise ModelFileError(f"{directory}: {name}.npy has shape {arrays[name].shape}; expected {shape}")
-    if stances and (arrays["stance_coef"].ndim != 2 or arrays["stance_coef"].shape[0] != len(stances)
-                    or arrays["stance_intercept"].shape != (len(stances),)):
-        raise ModelFileError(f"{directory}: stance arrays do not match the {len(stances)} stances")
+    if not stances and (arrays["stance_coef"].size or arrays["stance_intercept"].size):
+        raise ModelFileError(f"{directory}: stance arrays are not empty but the manifest declares no stances")
 
     def sparse(prefix: str, n_cols: int) -> sp.csr_matrix:
         rows, cols = arrays[f"{prefix}_rows"], arrays[f"{prefix}_cols"]
@@ -281,12 +421,12 @@ def _load_v1(directory: Path, manifest: dict[str, Any]) -> Any:
     unknown = set(params) - allowed
     if unknown:
         raise ModelFileError(f"{directory}: unknown parameters {sorted(unknown)}")
-    if "ngram_range" in params:
+    if isinstance(params.get("ngram_range"), list):
         params["ngram_range"] = tuple(params["ngram_range"])
     model = FrameClassifier(codebook=codebook, **params)
     try:
         model._check_params()
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         raise ModelFileError(f"{directory}: invalid parameters: {exc}") from None
     vec = TextVectorizer(ngram_range=model.ngram_range, min_df=model.min_df, max_features=model.max_features,
                          stemmer=model.stemmer)
@@ -312,7 +452,29 @@ def _load_v1(directory: Path, manifest: dict[str, Any]) -> Any:
     model.n_features_ = n_features
     model.training_info_ = manifest.get("training", {})
     model.metrics_ = manifest.get("metrics", {})
+    if stances:
+        _check_stance_width(directory, model)
     return model
+
+
+def _check_stance_width(directory: Path, model: Any) -> None:
+    """Refuse stance weights whose column count differs from the stance features this framing builds.
+
+    The width is taken from ``FrameClassifier._stance_matrix`` itself (run on one empty passage), so
+    the check follows the feature layout of the installed framing instead of repeating it here. A
+    file written under another layout is refused on load instead of failing deep inside a matrix
+    product at the first ``classify``.
+    """
+    try:
+        feats = model._features(model.vectorizer_.transform([""]))
+        width = model._stance_matrix(feats, np.array([0]), np.array([0])).shape[1]
+    except Exception as exc:  # noqa: BLE001 - inconsistent arrays that slipped past the shape checks
+        raise ModelFileError(f"{directory}: the model's arrays are inconsistent ({exc})") from None
+    got = model.stance_coef_.shape[1]
+    if got != width:
+        raise ModelFileError(f"{directory}: stance_coef.npy has {got} columns but this framing builds {width} stance "
+                             "features: the file was written with a different feature layout; load it with the "
+                             "framing version that wrote it, or retrain")
 
 
 _READERS = {1: _load_v1}
