@@ -330,6 +330,8 @@ class _Writer:
         return self._csv([cols])
 
     def encode(self, records: list[dict[str, Any]]) -> bytes:
+        if self.fmt == "summary":
+            return "".join(self._summary(r) + "\n" for r in records).encode("utf-8", "backslashreplace")
         if self.fmt != "csv":
             # backslashreplace turns a lone surrogate into its JSON escape (valid JSON, valid UTF-8)
             return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n"
@@ -346,6 +348,20 @@ class _Writer:
                 row += [f"{by_frame[f]['score']:.6f}", by_frame[f]["stance"] or ""]
             rows.append(row)
         return self._csv(rows)
+
+    @staticmethod
+    def _summary(r: dict[str, Any]) -> str:
+        """One readable line: id, then each labelled frame with stance, score and top evidence."""
+        if "error" in r:
+            return f"{r['id']}\tERROR: {r['error']}"
+        by_frame = {p["frame"]: p for p in r["frames"]}
+        parts = []
+        for f in r["labels"]:
+            p = by_frame[f]
+            ev = ", ".join(e["term"] for e in p["evidence"][:3])
+            parts.append(f"{f} ({p['stance'] or '-'}, {p['score']:.2f}: {ev})")
+        flags = f"  [{', '.join(r['flags'])}]" if r["flags"] else ""
+        return f"{r['id']}\t" + (" | ".join(parts) or "no frame") + flags
 
     @staticmethod
     def _csv(rows: list[list[Any]]) -> bytes:
@@ -508,7 +524,7 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
         Field (JSONL, dicts) or column (CSV) names.
     input_format : {"auto", "jsonl", "csv", "tsv", "txt"}
         ``"auto"`` goes by the file extension (streams: ``"txt"``).
-    output_format : {"auto", "jsonl", "csv"}
+    output_format : {"auto", "jsonl", "csv", "summary"}
         ``"auto"`` goes by the extension of ``output`` (streams: JSONL).
     articles : bool, optional
         Classify records as whole articles with ``framing.articles.classify_articles``; default:
@@ -618,8 +634,8 @@ def _describe(source: Any) -> str:
 
 
 def _output_format(output: Any, requested: str) -> str:
-    if requested not in ("auto", "jsonl", "csv"):
-        raise ValueError(f"output_format must be 'auto', 'jsonl' or 'csv'; got {requested!r}")
+    if requested not in ("auto", "jsonl", "csv", "summary"):
+        raise ValueError(f"output_format must be 'auto', 'jsonl', 'csv' or 'summary'; got {requested!r}")
     if requested != "auto":
         return requested
     if isinstance(output, (str, os.PathLike)) and Path(output).suffix.lower() == ".csv":

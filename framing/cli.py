@@ -340,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on-error", choices=("record", "raise"), default="record",
                    help="malformed record: write an error record (default) or stop with exit code 2")
     p.add_argument("--input-format", choices=("auto", "jsonl", "csv", "tsv", "txt"), default="auto")
-    p.add_argument("--output-format", choices=("auto", "jsonl", "csv"), default="auto")
+    p.add_argument("--output-format", choices=("auto", "jsonl", "csv", "summary"), default="auto",
+                   help="summary: one readable line per passage (frame, stance, score, evidence)")
     p.add_argument("--articles", action="store_true", help="records are whole articles (default for directories)")
     p.add_argument("--include-text", action="store_true", help="copy each text into its output record")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import framing
 import framing.batch as batch
 from framing.cli import main
 
@@ -99,6 +100,19 @@ def test_classify_stdin_to_stdout(monkeypatch, capsys, model_dir):
     assert main(["classify", "--model", str(model_dir), "-q", "--include-text"]) == 0
     got = lines(capsys.readouterr().out)
     assert [(r["id"], r["text"]) for r in got] == [(1, STRIKE), (2, ""), (3, "Calm day.")]
+
+
+def test_classify_summary_lines(monkeypatch, capsys):
+    text = "Officials keep talking about 'foreign-trained terrorists', yet no foreign fighter has been shown."
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f"{text}\nThe weather was mild.\n\n".encode())))
+    assert main(["classify", "-q", "--output-format", "summary"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3
+    expected = framing.classify(text)
+    first = out[0].split("\t")
+    assert first[0] == "1" and [p.split(" (")[0] for p in first[1].split(" | ")] == expected.labels
+    assert f"{expected.labels[0]} ({expected[expected.labels[0]].stance}, " in first[1]
+    assert out[1] == "2\tno frame" and out[2] == "3\tno frame  [empty]"
 
 
 def test_classify_bad_input_and_bad_model_exit_2(tmp_path, model_dir, capsys):
