@@ -172,15 +172,19 @@ class TextVectorizer:
 
     def _stems(self, sentence: str):
         """Stems of a sentence, their flags (``None``: no quotation marks) and surface forms."""
-        segments = self._segments(fold_accents(sentence))
-        expand = self._expand.__getitem__
+        low = fold_accents(sentence)
+        segments = self._segments(low)
         if len(segments) == 1 and not segments[0][1] and not segments[0][2]:
-            expanded = list(map(expand, segments[0][0]))
+            tokens = segments[0][0]
+            if "-" not in low and "'" not in low and (not tokens or max(map(len, tokens)) <= _MAX_TOKEN):
+                return list(map(self._cache.__getitem__, tokens)), None, None, tokens
+            expanded = list(map(self._expand.__getitem__, tokens))
             return [s for st, _ in expanded for s in st], None, None, [f for _, sf in expanded for f in sf]
         out_stems: list[str] = []
         out_quoted: list[bool] = []
         out_scare: list[bool] = []
         surface: list[str] = []
+        expand = self._expand.__getitem__
         for tokens, q, s in segments:
             expanded = list(map(expand, tokens))
             stems = [x for st, _ in expanded for x in st]
@@ -278,7 +282,7 @@ class TextVectorizer:
                 n_known += len(ids)
                 n = len(stems)
                 if bigrams and n > 1:
-                    ids.extend(i for i in map(get, map(" ".join, zip(stems, stems[1:]))) if i is not None)
+                    ids += [i for i in map(get, map(" ".join, zip(stems, stems[1:]))) if i is not None]
                 col_all.extend(ids)
                 ptr_all.append(len(col_all))
                 n_scare = n_quoted = 0

@@ -27,7 +27,6 @@ from .text import FUNCTION_WORDS, get_stemmer, split_passages
 __all__ = ["FrameClassifier", "check_texts", "parse_labels"]
 
 _STEMMERS = ("light", "porter", "snowball", "none")
-_EVIDENCE_MIN_SCORE = 0.1
 _CALIBRATIONS = ("sigmoid", "none")
 
 
@@ -580,36 +579,44 @@ class FrameClassifier(_Params):
         k = int(self.evidence_size)
         coef_t = self._coef_t()
         stance_ids = self.stances_
-        order = np.argsort(-proba, axis=1, kind="stable")
+        # Python lists once per batch: per-row numpy calls cost more than the work they do.
+        p_rows = proba.tolist()
+        order = np.argsort(-proba, axis=1, kind="stable").tolist()
+        above = (proba >= threshold) & ~arrays["empty"][:, None]
+        has_label = above.any(axis=1).tolist()
+        empty = arrays["empty"].tolist()
+        low = (arrays["coverage"] < 0.2).tolist()
+        if stance is not None:
+            s_rows = stance.tolist()
+            best = stance.argmax(axis=2).tolist()
         indptr, indices, data = X.indptr, X.indices, X.data
+        no_evidence: list[tuple[Evidence, ...]] = [()] * n_frames
         out = []
         for i, text in enumerate(texts):
+            evidence = no_evidence
             lo, hi = indptr[i], indptr[i + 1]
-            evidence: list[tuple[Evidence, ...]] = [()] * n_frames
-            if k and hi > lo and not arrays["empty"][i]:
-                wanted = np.nonzero((proba[i] >= _EVIDENCE_MIN_SCORE) | (proba[i] >= threshold))[0]
-                if len(wanted):
-                    idx = indices[lo:hi]
-                    contrib = (data[lo:hi] * shown[idx])[:, None] * coef_t[idx][:, wanted]  # (nnz, wanted)
-                    top = np.argsort(-contrib, axis=0, kind="stable")[:k]
-                    vals = contrib[top, np.arange(len(wanted))].T.tolist()
-                    feats = idx[top].T.tolist()
-                    for m, j in enumerate(wanted.tolist()):
-                        evidence[j] = tuple(Evidence(names[f], v) for f, v in zip(feats[m], vals[m]) if v > 0)
-            p_row = proba[i].tolist()
+            if k and has_label[i] and hi > lo:
+                wanted = np.nonzero(above[i])[0]
+                idx = indices[lo:hi]
+                contrib = (data[lo:hi] * shown[idx])[:, None] * coef_t[idx][:, wanted]  # (nnz, wanted)
+                top = np.argsort(-contrib, axis=0, kind="stable")[:k]
+                vals = contrib[top, np.arange(len(wanted))].T.tolist()
+                feats = idx[top].T.tolist()
+                evidence = list(no_evidence)
+                for m, j in enumerate(wanted.tolist()):
+                    evidence[j] = tuple(Evidence(names[f], v) for f, v in zip(feats[m], vals[m]) if v > 0)
+            p_row = p_rows[i]
             if stance is None:
                 preds = [FramePrediction(frames[j], p_row[j], None, None, evidence[j]) for j in range(n_frames)]
             else:
-                s_rows = stance[i].tolist()
-                best = stance[i].argmax(axis=1).tolist()
-                preds = [FramePrediction(frames[j], p_row[j], stance_ids[best[j]], dict(zip(stance_ids, s_rows[j])),
+                s_row, b_row = s_rows[i], best[i]
+                preds = [FramePrediction(frames[j], p_row[j], stance_ids[b_row[j]], dict(zip(stance_ids, s_row[j])),
                                          evidence[j]) for j in range(n_frames)]
-            labels = [frames[j] for j in order[i].tolist() if p_row[j] >= threshold]
-            flags: tuple[str, ...] = ()
-            if arrays["empty"][i]:
-                flags, labels = ("empty",), []
-            elif arrays["coverage"][i] < 0.2:
-                flags = ("low_coverage",)
+            if empty[i]:
+                labels, flags = [], ("empty",)
+            else:
+                labels = [frames[j] for j in order[i] if p_row[j] >= threshold] if has_label[i] else []
+                flags = ("low_coverage",) if low[i] else ()
             out.append(PassageResult(text=text, labels=labels, frames=preds, threshold=threshold, flags=flags))
         return out
 

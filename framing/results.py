@@ -29,8 +29,8 @@ class FramePrediction(NamedTuple):
     ``score`` is the calibrated probability that the passage carries the frame. ``stance`` and
     ``stance_scores`` say how the passage would voice the frame if it carries it (``None`` for a
     model trained without stances); read them for the frames in ``labels``. ``evidence`` lists the
-    features that raised the score most, for every frame scoring at least 0.1 or labelled (use
-    ``model.explain(text, frame)`` for any other frame).
+    features that raised the score most, for each labelled frame (empty for the others: use
+    ``model.explain(text, frame)`` to see what moved any frame's score, up or down).
     """
 
     frame: str

@@ -35,14 +35,17 @@ _QUOTES = str.maketrans(
         "\u2010": "-", "\u2011": "-",
         "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
     }
+    # Control characters (but tab, newline and carriage return) become spaces.
+    | {c: " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]}
 )
 _SURROGATES = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TAGS = re.compile(r"<(?:script|style)\b[^>]*>.*?</(?:script|style)>|<[^>]{0,500}>", re.I | re.S)
-# "collea- gues", "govern-\nment": a hyphen followed by white space inside a word. The pieces are
-# rejoined with a plain hyphen; the vectorizer then keeps the joined word if it knows it.
-_BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*(?:\r?\n[ \t]*)?(?=[^\W\d_])")
+# "govern-\nment", "collea- gues": a hyphen followed by a line break, or by spaces between
+# lower-case letters, inside a word. The pieces are rejoined with a plain hyphen; the vectorizer
+# then keeps the joined word if it knows it.
+_SPACED_HYPHEN = re.compile(r"(?<=[a-z])- +(?=[a-z])")
 _LINEBREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -70,16 +73,15 @@ def normalize(text: str) -> str:
     """
     if not text.isascii():
         text = _SURROGATES.sub(" ", text)
-        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    elif "`" in text:
-        text = text.translate(_QUOTES)
+        text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_QUOTES)
     if "<" in text or "&" in text:
-        text = html.unescape(_TAGS.sub(" ", text))
-    text = _CONTROL.sub(" ", text)
-    if "-" in text:
+        text = html.unescape(_TAGS.sub(" ", text)).translate(_QUOTES)
+    if "- " in text or "-\t" in text or "-\n" in text or "-\r" in text:
         text = _LINEBREAK_HYPHEN.sub("-", text)
-        text = re.sub(r"(?<=[a-z])- +(?=[a-z])", "-", text)
-    text = _SPACES.sub(" ", text)
+        text = _SPACED_HYPHEN.sub("-", text)
+    if "  " in text or "\t" in text or not text.isascii():
+        text = _SPACES.sub(" ", text)
     return text.strip()
 
 
@@ -94,8 +96,7 @@ def fold_accents(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 # --------------------------------------------------------------------------------------------

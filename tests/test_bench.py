@@ -1,0 +1,89 @@
+"""Smoke test of the benchmark: ``python bench/run.py --quick`` runs and reports every figure.
+
+It checks that each number is there and sane (timings and rates positive, scores in [0, 1]); it
+never compares a timing with a target, since timings depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+POSITIVE = (
+    "classify_pps", "predict_proba_pps", "corpus_n1_pps", "corpus_n2_pps", "n2_speedup", "peer_ratio",
+    "latency_p50_ms", "latency_p99_ms", "import_s", "import_with_api_s", "first_call_s", "model_load_s",
+    "stream_peak_rss_mb", "stream_rss_after_model_load_mb", "stream_pps", "stream_passages", "model_size_mb",
+    "train_full_s", "train_full_passages", "train_full_blas1_s", "classify_blas1_pps", "latency_p50_blas1_ms",
+)
+SCORES = ("micro_f1", "macro_f1", "endorsed_f1", "stance_accuracy")
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def _score(value) -> bool:
+    return isinstance(value, float) and 0.0 <= value <= 1.0
+
+
+@pytest.fixture(scope="module")
+def quick_result(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "results.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
+                          cwd=str(ROOT), capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(out.read_text()), proc.stdout
+
+
+@pytest.mark.slow
+def test_quick_run_reports_every_framing_figure(quick_result):
+    result, _ = quick_result
+    fw = result["framing"]
+    bad = {k: fw.get(k) for k in POSITIVE if not _positive(fw.get(k))}
+    assert not bad, f"missing or non-positive figures: {bad}"
+    assert fw["latency_p99_ms"] >= fw["latency_p50_ms"]
+    assert fw["stream_peak_rss_mb"] >= fw["stream_rss_after_model_load_mb"]
+    assert fw["classify_corpus_status"] == "ok"
+    assert {k: fw[k] for k in SCORES if not _score(fw[k])} == {}
+    curve = fw["train_curve"]
+    assert len(curve) >= 2 and all(_positive(r["passages"]) and _positive(r["seconds"]) for r in curve)
+    assert [r["passages"] for r in curve] == sorted(r["passages"] for r in curve)
+
+
+@pytest.mark.slow
+def test_quick_run_reports_the_peers(quick_result):
+    result, _ = quick_result
+    peers = result["peers"]
+    assert set(peers) == {"regex", "tfidf_lr", "minilm_lr"}
+    for name in ("regex", "tfidf_lr"):
+        p = peers[name]
+        assert _score(p["micro_f1"]) and _score(p["macro_f1"]), name
+        assert _positive(p["pps"]) and _positive(p["throughput_passages"]), name
+    assert _score(peers["regex"]["stance_accuracy"]) and _score(peers["regex"]["endorsed_f1"])
+    assert peers["tfidf_lr"]["stance_accuracy"] is None  # frames only
+    assert _positive(peers["tfidf_lr"]["fit_s"])
+    assert isinstance(peers["minilm_lr"]["status"], str)  # skipped in --quick
+    assert result["scorer_check"] is True  # the peers' scorer agrees with framing.evaluate
+
+
+@pytest.mark.slow
+def test_quick_run_describes_machine_passages_and_targets(quick_result):
+    result, stdout = quick_result
+    m = result["machine"]
+    assert m["nproc"] >= 1 and m["cpu"] and m["ram_gb"] > 0 and m["versions"]["python"]
+    assert result["mode"] == "quick"
+    passages = result["passages"]
+    assert 40 <= passages["mean_words"] <= 90 and "seed" in passages["how"]
+    assert result["split"]["test_passages"] > 0 and result["split"]["fit_passages"] > 0
+    targets = result["targets"]
+    assert len(targets) == 10
+    for t in targets:
+        assert _positive(t["value"]) and isinstance(t["met"], bool), t
+    assert "| Target | Measured | Goal | Met |" in stdout and "cores" in stdout
