@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .text import fold_accents, get_stemmer, normalize, split_sentences
+from .text import FUNCTION_WORDS, fold_accents, get_stemmer, normalize, split_sentences
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _DOUBLE_QUOTED = re.compile(r'"([^"\n]{0,800})"')
@@ -227,21 +227,37 @@ class TextVectorizer:
         terms.sort(key=lambda t: (-df[t], t))
         if self.max_features is not None:
             terms = terms[: self.max_features]
+        present = set(terms)
         for phrase in self.forced_terms:
-            key = self.phrase_key(phrase)
-            if key and key not in terms:
-                terms.append(key)
+            for key in self.phrase_keys(phrase):
+                if key not in present:
+                    terms.append(key)
+                    present.add(key)
         self.vocabulary_ = {t: i for i, t in enumerate(terms)}
         self.display_ = [self._display(t, forms) for t in terms]
         return self
 
-    def phrase_key(self, phrase: str) -> str:
-        """The vocabulary key of a one- or two-word phrase ("so-called" -> "so called")."""
+    def phrase_keys(self, phrase: str) -> list[str]:
+        """The vocabulary keys that stand for a phrase.
+
+        A phrase of up to ``ngram_range[1]`` words is one key ("so-called" -> "so called"); a
+        longer one is matched by its word pairs, leaving out pairs of function words only.
+
+        Examples
+        --------
+        >>> vec = TextVectorizer()
+        >>> vec.phrase_keys("so-called"), vec.phrase_keys("at the request of")
+        (['so call'], ['the request', 'request of'])
+        """
         stems = [self._stem(p) for t in _TOKEN.findall(fold_accents(normalize(phrase)))
                  for p in t.replace("'", "").split("-") if p]
-        if not stems or len(stems) > max(1, self.ngram_range[1]):
-            return ""
-        return " ".join(stems)
+        n = max(1, self.ngram_range[1])
+        if len(stems) <= n:
+            return [" ".join(stems)] if stems else []
+        if n == 1:
+            return stems
+        function = {self._stem(w) for w in FUNCTION_WORDS}
+        return [f"{a} {b}" for a, b in zip(stems, stems[1:]) if not (a in function and b in function)]
 
     @staticmethod
     def _display(term: str, forms: dict[str, Counter[str]]) -> str:
@@ -334,14 +350,12 @@ class TextVectorizer:
         rows, cols = [], []
         for g, phrases in enumerate(groups):
             for phrase in phrases:
-                key = self.phrase_key(phrase)
-                if not key:
-                    continue
-                for k in ((SCARE_PREFIX + key,) if scare_only else (key, SCARE_PREFIX + key)):
-                    idx = self.vocabulary_.get(k)
-                    if idx is not None:
-                        rows.append(idx)
-                        cols.append(g)
+                for key in self.phrase_keys(phrase):
+                    for k in ((SCARE_PREFIX + key,) if scare_only else (key, SCARE_PREFIX + key)):
+                        idx = self.vocabulary_.get(k)
+                        if idx is not None:
+                            rows.append(idx)
+                            cols.append(g)
         data = np.ones(len(rows))
         m = sp.csr_matrix((data, (rows, cols)), shape=(len(self.vocabulary_), len(groups)))
         m.data[:] = 1.0  # duplicates collapse to membership
@@ -386,7 +400,7 @@ def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     --------
     >>> m = tfidf(sp.csr_matrix(np.array([[1.0, 3.0], [0.0, 0.0]])), np.array([1.0, 2.0]))
     >>> np.round(m.toarray(), 3).tolist()
-    [[0.237, 0.971], [0.0, 0.0]]
+    [[0.243, 0.97], [0.0, 0.0]]
     """
     out = counts.copy().astype(np.float64)
     np.log1p(out.data, out=out.data)

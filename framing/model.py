@@ -239,7 +239,7 @@ class FrameClassifier(_Params):
     >>> texts = ["Police fired on the crowd.", "Fuel prices doubled and people marched.",
     ...          "Troops shot protesters at night.", "Workers struck over wages and prices."] * 3
     >>> labels = [["repression"], ["popular_revolt"], ["repression"], ["popular_revolt"]] * 3
-    >>> clf = FrameClassifier(min_df=1, cv=2).fit(texts, labels)
+    >>> clf = FrameClassifier(codebook=["repression", "popular_revolt"], min_df=1, cv=2).fit(texts, labels)
     >>> clf.classify("Riot police opened fire on marchers.").labels
     ['repression']
     """
@@ -728,7 +728,7 @@ def _log_count_ratio(X: sp.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.
     --------
     >>> X = sp.csr_matrix(np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]))
     >>> np.round(_log_count_ratio(X, np.array([1, 1, 0])), 3).tolist()
-    [0.405, -0.405]
+    [0.588, -0.511]
     """
     B = (X > 0).astype(np.float64)
     p = alpha + np.asarray(B[y == 1].sum(axis=0)).ravel()

@@ -178,10 +178,12 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
     Examples
     --------
     >>> import framing
-    >>> rep = framing.evaluate(framing.default_model(), ["Looters and bandits attacked police."],
-    ...                        [{"law_and_order": "endorsed"}])
-    >>> rep.micro_f1, rep.stance_accuracy
-    (1.0, 1.0)
+    >>> rep = framing.evaluate(framing.default_model(),
+    ...     ["Armed bandits looted shops and attacked police; order must be restored by force.",
+    ...      "The football season opened on Saturday with a draw."],
+    ...     [{"law_and_order": "endorsed"}, {}])
+    >>> rep.micro_f1, rep.stance_accuracy, rep.per_frame["law_and_order"]["tp"]
+    (1.0, 1.0, 1)
     """
     texts, _ = check_texts(passages, allow_single=False)
     cb = model.codebook_
