@@ -27,6 +27,7 @@ from .text import FUNCTION_WORDS, get_stemmer, split_passages
 __all__ = ["FrameClassifier", "check_texts", "parse_labels"]
 
 _STEMMERS = ("light", "porter", "snowball", "none")
+STANCE_LAYOUT = 2  # the stance feature layout fit() builds (see framing.persist format versions)
 _CALIBRATIONS = ("sigmoid", "none")
 
 
@@ -397,6 +398,7 @@ class FrameClassifier(_Params):
                     self.platt_[j] = (platt.coef_[0, 0], platt.intercept_[0])
 
         # Stance model over the gold (passage, frame) pairs that have a stance.
+        self.stance_layout_ = STANCE_LAYOUT
         self.stances_ = codebook.stance_ids if (S >= 0).any() else ()
         self.stance_coef_ = np.zeros((0, 0))
         self.stance_intercept_ = np.zeros(0)
@@ -478,8 +480,11 @@ class FrameClassifier(_Params):
         s_cue = np.log1p(np.asarray((feats["counts_p"] @ self.scare_cue_matrix_).todense()))
         onehot = np.eye(n_frames)[cols]
         inter = (onehot[:, :, None] * focus_sig[:, None, :]).reshape(len(rows), n_frames * k)
+        # Length (extras column 0) is left out: it says nothing about stance, and the model
+        # used it to push short passages towards "disputed". Models saved in format 1 had it.
+        first = 0 if getattr(self, "stance_layout_", STANCE_LAYOUT) == 1 else 1
         dense = np.hstack([
-            feats["sig_p"][rows], focus_sig, feats["extras_p"][rows], focus_ext,
+            feats["sig_p"][rows], focus_sig, feats["extras_p"][rows, first:], focus_ext[:, first:],
             feats["cue_p"][rows, cols, None], q_cue[rows, cols, None], s_cue[rows, cols, None],
             q_share[rows, cols, None], onehot, inter,
         ])

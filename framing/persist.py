@@ -42,8 +42,11 @@ from .features import EXTRAS, TextVectorizer
 __all__ = ["save_model", "load_model", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "framing-model"
-FORMAT_VERSION = 1
-SUPPORTED_VERSIONS = (1,)
+FORMAT_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
+# What changed between versions (the files are alike; the meaning of the stance weights differs):
+#   1: stance features include sentence length (written before 2026-11-22 17:35).
+#   2: stance features leave length out.
 _ARRAYS = ("idf", "coef", "intercept", "platt", "stance_coef", "stance_intercept",
            "cue_rows", "cue_cols", "scare_cue_rows", "scare_cue_cols", "lexicon_rows", "lexicon_cols")
 _INDEX_ARRAYS = tuple(a for a in _ARRAYS if a.endswith(("_rows", "_cols")))
@@ -344,6 +347,16 @@ def _string_list(value: Any, what: str, directory: Path) -> list[str]:
 
 
 def _load_v1(directory: Path, manifest: dict[str, Any]) -> Any:
+    """Format 1: the stance model was trained with sentence length among its features."""
+    return _load_arrays(directory, manifest, stance_layout=1)
+
+
+def _load_v2(directory: Path, manifest: dict[str, Any]) -> Any:
+    """Format 2 (current): same files as version 1; stance features without length."""
+    return _load_arrays(directory, manifest, stance_layout=2)
+
+
+def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: int) -> Any:
     from .model import FrameClassifier
 
     files = manifest.get("files")
@@ -452,6 +465,7 @@ def _load_v1(directory: Path, manifest: dict[str, Any]) -> Any:
     model.n_features_ = n_features
     model.training_info_ = manifest.get("training", {})
     model.metrics_ = manifest.get("metrics", {})
+    model.stance_layout_ = stance_layout
     if stances:
         _check_stance_width(directory, model)
     return model
@@ -477,4 +491,4 @@ def _check_stance_width(directory: Path, model: Any) -> None:
                              "framing version that wrote it, or retrain")
 
 
-_READERS = {1: _load_v1}
+_READERS = {1: _load_v1, 2: _load_v2}

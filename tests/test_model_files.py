@@ -112,6 +112,7 @@ def test_checked_in_v1_fixture_loads_with_the_same_scores():
     expected = json.loads((FIXTURES / "model_v1_expected.json").read_text("utf-8"))
     model = framing.load_model(FIXTURES / "model_v1")
     assert read_manifest(FIXTURES / "model_v1")["format_version"] == 1
+    assert framing.load_model(FIXTURES / "model_v1").stance_layout_ == 1  # read with the old layout
     results = model.classify([p["text"] for p in expected["passages"]])
     assert len(results) == len(expected["passages"]) == 3
     for r, want in zip(results, expected["passages"]):
@@ -192,12 +193,12 @@ def test_array_header_announcing_a_huge_shape(model_dir):
     refused(model_dir, re.escape("idf.npy is truncated or padded: its header announces shape (999999999999,)"))
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", 1.0, True, None, [1]])
+@pytest.mark.parametrize("version", [3, 0, "1", 1.0, True, None, [1]])
 def test_unknown_format_version(model_dir, version):
     m = read_manifest(model_dir)
     m["format_version"] = version
     write_manifest(model_dir, m)
-    refused(model_dir, "unknown format version .*; this framing reads 1")
+    refused(model_dir, "unknown format version .*; this framing reads 1, 2")
 
 
 @pytest.mark.parametrize("fmt", ["sklearn-pickle", None, 1])
