@@ -127,7 +127,8 @@ def save_model(model: Any, path: str | os.PathLike, *, metrics: dict[str, Any] |
     params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items() if k != "codebook"}
     manifest = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        # A model read from an older file keeps that file's layout, so it is written back as that version.
+        "format_version": _VERSION_OF_LAYOUT[getattr(model, "stance_layout_", FORMAT_VERSION)],
         "class": "FrameClassifier",
         "params": params,
         "codebook": model.codebook_.to_dict(),
@@ -492,3 +493,4 @@ def _check_stance_width(directory: Path, model: Any) -> None:
 
 
 _READERS = {1: _load_v1, 2: _load_v2}
+_VERSION_OF_LAYOUT = {1: 1, 2: 2}

@@ -108,11 +108,16 @@ def test_same_data_and_seed_give_byte_identical_files(tmp_path):
         assert (dirs[0] / name).read_bytes() == (dirs[1] / name).read_bytes(), name
 
 
-def test_checked_in_v1_fixture_loads_with_the_same_scores():
+def test_checked_in_v1_fixture_loads_with_the_same_scores(tmp_path):
     expected = json.loads((FIXTURES / "model_v1_expected.json").read_text("utf-8"))
     model = framing.load_model(FIXTURES / "model_v1")
     assert read_manifest(FIXTURES / "model_v1")["format_version"] == 1
-    assert framing.load_model(FIXTURES / "model_v1").stance_layout_ == 1  # read with the old layout
+    old = framing.load_model(FIXTURES / "model_v1")
+    assert old.stance_layout_ == 1  # read with the old layout
+    resaved = old.save(tmp_path / "resaved")
+    assert read_manifest(resaved)["format_version"] == 1
+    assert framing.load_model(resaved).classify("Riot police beat students.").to_dict() == \
+        old.classify("Riot police beat students.").to_dict()
     results = model.classify([p["text"] for p in expected["passages"]])
     assert len(results) == len(expected["passages"]) == 3
     for r, want in zip(results, expected["passages"]):
