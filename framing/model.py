@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from .codebooks import Codebook, load_codebook
 from .errors import InputTypeError, LabelError, NotFittedError
-from .features import EXTRAS, TextVectorizer, load_lexicon, tfidf
+from .features import EXTRAS, TextVectorizer, hstack_dense, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult
 from .text import FUNCTION_WORDS, get_stemmer, split_passages
 
@@ -426,25 +426,38 @@ class FrameClassifier(_Params):
 
     # -- features ------------------------------------------------------------------------------
     def _features(self, batch) -> dict[str, Any]:
-        """Frame-model features for passages and for their sentences."""
-        n_sent = len(batch.owner)
+        """Frame-model features for passages and for their sentences.
+
+        Written for speed on small batches as well as large ones: one sparse aggregation, TF-IDF
+        scaled in place, cue and lexicon counts in one dense product, and no ``sp.hstack``.
+        """
+        n_frames = len(self.classes_)
         per_passage = np.bincount(batch.owner, minlength=batch.n_passages).astype(np.float64)
         counts_p = batch.to_passages(batch.counts)
         extras_p = batch.to_passages(batch.extras) / np.maximum(per_passage, 1.0)[:, None]
+        terms = self._term_groups()
+        groups_p = np.log1p(np.asarray(counts_p @ terms))
+        groups_s = np.log1p(np.asarray(batch.counts @ terms))
+        cue_p, sig_p = groups_p[:, :n_frames], groups_p[:, n_frames:]
+        cue_s, sig_s = groups_s[:, :n_frames], groups_s[:, n_frames:]
         tf_p = tfidf(counts_p, self.idf_)
         tf_s = tfidf(batch.counts, self.idf_)
-        sig_p = np.log1p(np.asarray((counts_p @ self.lexicon_matrix_).todense()))
-        sig_s = np.log1p(np.asarray((batch.counts @ self.lexicon_matrix_).todense()))
-        cue_p = np.log1p(np.asarray((counts_p @ self.cue_matrix_).todense()))
-        cue_s = np.log1p(np.asarray((batch.counts @ self.cue_matrix_).todense()))
-        X = self._stack(tf_p, cue_p, sig_p, extras_p)
-        Xs = self._stack(tf_s, cue_s, sig_s, batch.extras) if n_sent else X
-        return {"batch": batch, "X": X, "X_sent": Xs, "tf_p": tf_p, "tf_s": tf_s, "sig_p": sig_p, "sig_s": sig_s,
-                "cue_p": cue_p, "counts_p": counts_p, "extras_p": extras_p}
+        return {"batch": batch, "X": self._stack(tf_p, cue_p, sig_p, extras_p),
+                "X_sent": self._stack(tf_s, cue_s, sig_s, batch.extras), "tf_p": tf_p, "sig_p": sig_p,
+                "sig_s": sig_s, "cue_p": cue_p, "counts_p": counts_p, "extras_p": extras_p}
+
+    def _term_groups(self) -> np.ndarray:
+        """Dense (vocabulary x (frames + lexicon classes)) membership of cue and lexicon terms."""
+        cached = self.__dict__.get("_groups_cache")
+        if cached is None or cached[0] is not self.cue_matrix_ or cached[1] is not self.lexicon_matrix_:
+            dense = np.hstack([self.cue_matrix_.toarray(), self.lexicon_matrix_.toarray()])
+            cached = (self.cue_matrix_, self.lexicon_matrix_, dense)
+            self.__dict__["_groups_cache"] = cached
+        return cached[2]
 
     def _stack(self, tf, cue, sig, extras) -> sp.csr_matrix:
-        return sp.hstack([tf, sp.csr_matrix(self.cue_weight * cue),
-                          sp.csr_matrix(self.signal_weight * np.hstack([sig, extras]))], format="csr")
+        dense = np.hstack([self.cue_weight * cue, self.signal_weight * sig, self.signal_weight * extras])
+        return hstack_dense(tf, dense)
 
     def _focus_weights(self, feats) -> np.ndarray:
         """Per sentence and frame, the share of the passage's frame evidence in that sentence."""
@@ -454,41 +467,57 @@ class FrameClassifier(_Params):
         e = np.exp(z - zmax[batch.owner])
         return e / np.add.reduceat(e, batch.starts, axis=0)[batch.owner]
 
-    def _stance_matrix(self, feats, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
-        """Stance features for the (passage, frame) pairs ``zip(rows, cols)``."""
+    def _stance_dense(self, feats, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The dense stance features of the (passage, frame) pairs ``zip(rows, cols)``.
+
+        For each pair: the passage's stance signals; the same signals in the sentences that carry
+        the frame (sentences weighted by the frame model's focus); quotation and scare-quote
+        features; how much of the frame's evidence sits inside quotations; the frame itself and
+        its interaction with the focused signals.
+        """
         batch = feats["batch"]
-        w = self._focus_weights(feats)
+        w = self._focus_weights(feats)  # (n_sent, F)
         n_frames = len(self.classes_)
-        k = feats["sig_s"].shape[1]
-        # Sentence s of passage rows[i] gets weight w[s, cols[i]] in pair i.
-        owner = batch.owner
-        ends = np.append(batch.starts[1:], len(owner))
-        lens = (ends - batch.starts)[rows]
-        pair_idx = np.repeat(np.arange(len(rows)), lens)
-        offsets = np.cumsum(lens) - lens
-        sent_idx = np.arange(lens.sum()) - np.repeat(offsets, lens) + np.repeat(batch.starts[rows], lens)
-        col_idx = np.repeat(cols, lens)
-        M = sp.csr_matrix((w[sent_idx, col_idx], (pair_idx, sent_idx)), shape=(len(rows), len(owner)))
-        focus_sig = M @ feats["sig_s"]
-        focus_ext = M @ batch.extras
+        # Length (extras column 0) is left out: it says nothing about stance, and the model
+        # used it to push short passages towards "disputed". Models saved in format 1 had it.
+        first = 0 if getattr(self, "stance_layout_", STANCE_LAYOUT) == 1 else 1
+        sig_s, ext_s = feats["sig_s"], batch.extras[:, first:]
+        focus_sig = np.add.reduceat(w[:, :, None] * sig_s[:, None, :], batch.starts, axis=0)[rows, cols]
+        focus_ext = np.add.reduceat(w[:, :, None] * ext_s[:, None, :], batch.starts, axis=0)[rows, cols]
         quoted_p = batch.to_passages(batch.quoted)
         wpos = np.maximum(self.coef_[:, : len(self.idf_)], 0.0)
         ev_all = np.asarray(feats["counts_p"] @ wpos.T)
         ev_q = np.asarray(quoted_p @ wpos.T)
         q_share = ev_q / (ev_all + 1e-9)
-        q_cue = np.log1p(np.asarray((quoted_p @ self.cue_matrix_).todense()))
+        q_cue = np.log1p(np.asarray(quoted_p @ self._term_groups()[:, :n_frames]))
         s_cue = np.log1p(np.asarray((feats["counts_p"] @ self.scare_cue_matrix_).todense()))
         onehot = np.eye(n_frames)[cols]
-        inter = (onehot[:, :, None] * focus_sig[:, None, :]).reshape(len(rows), n_frames * k)
-        # Length (extras column 0) is left out: it says nothing about stance, and the model
-        # used it to push short passages towards "disputed". Models saved in format 1 had it.
-        first = 0 if getattr(self, "stance_layout_", STANCE_LAYOUT) == 1 else 1
-        dense = np.hstack([
-            feats["sig_p"][rows], focus_sig, feats["extras_p"][rows, first:], focus_ext[:, first:],
+        inter = (onehot[:, :, None] * focus_sig[:, None, :]).reshape(len(rows), -1)
+        return np.hstack([
+            feats["sig_p"][rows], focus_sig, feats["extras_p"][rows, first:], focus_ext,
             feats["cue_p"][rows, cols, None], q_cue[rows, cols, None], s_cue[rows, cols, None],
             q_share[rows, cols, None], onehot, inter,
         ])
-        return sp.hstack([feats["tf_p"][rows], sp.csr_matrix(self.signal_weight * dense)], format="csr")
+
+    def _stance_matrix(self, feats, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+        """Stance features for the (passage, frame) pairs ``zip(rows, cols)``: passage words + dense."""
+        return hstack_dense(feats["tf_p"][rows], self.signal_weight * self._stance_dense(feats, rows, cols))
+
+    def _stance_proba(self, feats) -> np.ndarray:
+        """Stance probabilities of every (passage, frame), shape (n, n_frames, n_stances).
+
+        The same linear model as ``_stance_matrix @ stance_coef_.T``, computed without building
+        that matrix: the word part is shared by all frames of a passage.
+        """
+        n, f = feats["tf_p"].shape[0], len(self.classes_)
+        v = len(self.idf_)
+        words = np.asarray(feats["tf_p"] @ self.stance_coef_[:, :v].T)  # (n, S)
+        rows, cols = np.repeat(np.arange(n), f), np.tile(np.arange(f), n)
+        dense = self.signal_weight * self._stance_dense(feats, rows, cols) @ self.stance_coef_[:, v:].T
+        logits = dense.reshape(n, f, -1) + words[:, None, :] + self.stance_intercept_
+        logits -= logits.max(axis=2, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=2, keepdims=True)
 
     # -- prediction ----------------------------------------------------------------------------
     def _predict_arrays(self, texts: list[str]) -> dict[str, Any]:
@@ -503,14 +532,7 @@ class FrameClassifier(_Params):
         # enormous token, emoji) keeps its scores and is flagged low_coverage instead.
         empty = np.array([not any(c.isalnum() for c in t) for t in texts], dtype=bool)
         proba[empty] = 0.0
-        stance = None
-        if len(self.stances_):
-            n, f = proba.shape
-            rows, cols = np.repeat(np.arange(n), f), np.tile(np.arange(f), n)
-            logits = np.asarray(self._stance_matrix(feats, rows, cols) @ self.stance_coef_.T) + self.stance_intercept_
-            logits -= logits.max(axis=1, keepdims=True)
-            e = np.exp(logits)
-            stance = (e / e.sum(axis=1, keepdims=True)).reshape(n, f, -1)
+        stance = self._stance_proba(feats) if len(self.stances_) else None
         return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty,
                 "coverage": np.divide(n_known, np.maximum(n_tokens, 1))}
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 POSITIVE = (
     "classify_pps", "predict_proba_pps", "corpus_n1_pps", "corpus_n2_pps", "n2_speedup", "peer_ratio",
+    "corpus_n1_main_cpu_us", "corpus_n2_main_cpu_us", "corpus_n2_worker_cpu_us", "n2_speedup_cpu_bound",
     "latency_p50_ms", "latency_p99_ms", "import_s", "import_with_api_s", "first_call_s", "model_load_s",
     "stream_peak_rss_mb", "stream_rss_after_model_load_mb", "stream_pps", "stream_passages", "model_size_mb",
     "train_full_s", "train_full_passages", "train_full_blas1_s", "classify_blas1_pps", "latency_p50_blas1_ms",

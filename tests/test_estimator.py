@@ -152,3 +152,15 @@ def test_evaluate_report(tiny_model):
     assert 0 <= rep.micro_f1 <= 1 and rep.stance_accuracy is not None
     assert "micro F1" in str(rep) and rep.to_dict()["n_passages"] == len(TINY_TEXTS)
     assert sum(sum(row.values()) for row in rep.stance_confusion.values()) == sum(len(l) for l in TINY_LABELS)
+
+
+def test_fast_stance_path_equals_the_training_matrix(tiny_model):
+    texts = TINY_TEXTS[:5] + ["One sentence. Another 'so-called' one!", ""]
+    feats = tiny_model._features(tiny_model.vectorizer_.transform(texts))
+    n, f = len(texts), len(tiny_model.classes_)
+    rows, cols = np.repeat(np.arange(n), f), np.tile(np.arange(f), n)
+    logits = np.asarray(tiny_model._stance_matrix(feats, rows, cols) @ tiny_model.stance_coef_.T)
+    logits += tiny_model.stance_intercept_
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(tiny_model._stance_proba(feats).reshape(n * f, -1), expected, rtol=1e-10, atol=1e-12)
