@@ -77,9 +77,9 @@ def agreement_section(path: str | Path | None = None) -> str:
     res = agreement([(r["first"], r["second"]) for r in rows])
     resolved = sum(1 for r in rows if r["first"] != r["second"])
     lines = [
-        f"An independent second annotator labelled {res['passages']} passages (a fixed 11% sample: sha256(id + "
-        "':second-pass') mod 100 < 11) from the codebook alone, without seeing the first labels. Agreement between "
-        "the two passes, before adjudication:",
+        f"Independent second-pass annotators (three, each on its own share) labelled {res['passages']} passages "
+        "(a fixed 11% sample: sha256(id + ':second-pass') mod 100 < 11) from the codebook alone, without seeing the "
+        "first labels. Agreement between the two passes, before adjudication:",
         "",
         f"- Frame presence: micro-F1 {res['micro_f1']}; exact match of the whole label set {res['exact_match']}.",
         f"- Stance, on the {res['stance_pairs']} (passage, frame) pairs both passes found: {res['stance_agreement']} agreement.",
