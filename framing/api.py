@@ -61,7 +61,7 @@ def classify(texts: str | Sequence[str], *, threshold: float | None = None,
     texts : str or list of str
         One passage gives one ``PassageResult``; a list gives a list in the same order.
     threshold : float, optional
-        Calibrated probability at which a frame is labelled (default: the model's own, 0.4 for
+        Calibrated probability at which a frame is labelled (default: the model's own, 0.3 for
         the shipped model, chosen on the corpus's dev events).
     model : FrameClassifier, optional
         A model of your own (from ``framing.train`` or ``framing.load_model``); default: the

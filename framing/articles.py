@@ -11,7 +11,7 @@ passages. The rule that works best here is *predict the way you trained*:
 
 ``pooling="auto"`` (the default) picks by how the model was trained. Measured on synthetic
 articles of 3-8 passages of one event from the packaged corpus (300 training articles, 150 test
-articles of held-out events, 4.5 of 8 frames per article, the model's default threshold 0.4;
+articles of held-out events, 4.5 of 8 frames per article, threshold 0.4 (the default when measured);
 ``python -m framing.articles`` reruns it in about a minute), micro F1:
 
 =========================  ===========  =========

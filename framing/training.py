@@ -69,7 +69,7 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
     >>> texts = ["Prices of bread rose again.", "The army fired at marchers.", "Wages are unpaid for months.",
     ...          "Police beat students in the square.", "Rent doubled this year.", "Tanks rolled over the rally."]
     >>> labels = [["Economic"], ["Violence"], ["Economic"], ["Violence"], ["Economic"], ["Violence"]]
-    >>> model = framing.train(texts, labels, codebook=["Economic", "Violence"], min_df=1, cv=2)
+    >>> model = framing.train(texts, labels, codebook=["Economic", "Violence"], min_df=1, cv=2, threshold=0.5)
     >>> model.classify("Food prices keep rising.").labels
     ['Economic']
     """
