@@ -106,7 +106,7 @@ def suggest(model: Any, texts: Sequence[str], n: int = 20, *, strategy: str = "u
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n must be a positive int; got {n!r}")
     items, _ = check_texts(texts, allow_single=False)
-    thr = model.threshold if threshold is None else threshold
+    thr = model.decision_threshold_ if threshold is None else threshold
     results = model.classify(items, threshold=thr, batch_size=batch_size) if items else []
     eligible = _eligible(items, results)
     if strategy == "stance":

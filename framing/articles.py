@@ -118,7 +118,7 @@ def classify_articles(model: FrameClassifier, texts: str | Sequence[str], *, thr
     if pooling == "whole":
         out = cast("list[PassageResult]", model.classify(items, threshold=threshold))
         return out[0] if single else out
-    thr = model.threshold if threshold is None else threshold
+    thr = model.decision_threshold_ if threshold is None else threshold
     chunks: list[str] = []
     spans: list[tuple[int, int]] = []
     for text in items:
@@ -161,7 +161,8 @@ class ArticleView:
 
     def __init__(self, model: FrameClassifier, pooling: str = "auto") -> None:
         self.model, self.pooling = model, pooling
-        self.codebook_, self.threshold, self.stances_ = model.codebook_, model.threshold, model.stances_
+        self.codebook_, self.stances_ = model.codebook_, model.stances_
+        self.decision_threshold_ = model.decision_threshold_
 
     def classify(self, texts: Sequence[str], *, threshold: float | None = None) -> PassageResult | list[PassageResult]:
         """``classify_articles`` with this view's pooling."""
@@ -240,7 +241,7 @@ def _compare(n_train: int = 300, n_test: int = 150) -> None:  # pragma: no cover
         scores = [evaluate(view, te_t, te_l).micro_f1 for view in views]
         print(f"{name:<26}{scores[0]:>8.3f}{scores[1]:>10.3f}")
     print(f"({n_train} training and {n_test} test articles of held-out events; "
-          f"threshold {models['whole articles'].threshold})")
+          f"threshold {models['whole articles'].decision_threshold_})")
 
 
 if __name__ == "__main__":  # pragma: no cover

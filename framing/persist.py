@@ -134,6 +134,7 @@ def save_model(model: Any, path: str | os.PathLike, *, metrics: dict[str, Any] |
         "codebook": model.codebook_.to_dict(),
         "codebook_sha256": model.codebook_.sha256(),
         "stances": list(model.stances_),
+        "auto_threshold": float(getattr(model, "auto_threshold_", 0.5)),
         "lexicon_classes": list(model.lexicon_classes_),
         "n_features": int(model.n_features_),
         "vocabulary_size": len(terms),
@@ -467,6 +468,10 @@ def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: in
     model.training_info_ = manifest.get("training", {})
     model.metrics_ = manifest.get("metrics", {})
     model.stance_layout_ = stance_layout
+    auto = manifest.get("auto_threshold", 0.5)
+    if isinstance(auto, bool) or not isinstance(auto, (int, float)) or not 0.0 <= auto <= 1.0:
+        raise ModelFileError(f"{directory}: auto_threshold must be a number between 0 and 1; got {auto!r}")
+    model.auto_threshold_ = float(auto)
     if stances:
         _check_stance_width(directory, model)
     return model

@@ -188,7 +188,7 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
     texts, _ = check_texts(passages, allow_single=False)
     cb = model.codebook_
     Y, S = parse_labels(labels, cb)
-    thr = model.threshold if threshold is None else threshold
+    thr = model.decision_threshold_ if threshold is None else threshold
     results = model.classify(texts, threshold=thr)
     frames = list(cb.frame_ids)
     P = np.array([[int(f in r.labels) for f in frames] for r in results], dtype=np.int64).reshape(len(texts), len(frames))

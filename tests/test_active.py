@@ -28,7 +28,7 @@ POOL = [
 def test_uncertainty_ranks_by_distance_to_threshold(tiny_model):
     picks = suggest(tiny_model, POOL, n=20)
     proba = tiny_model.predict_proba(POOL)
-    thr = tiny_model.threshold
+    thr = tiny_model.decision_threshold_
     scale = max(thr, 1 - thr)
     expected = 1 - np.abs(proba - thr).min(axis=1) / scale
     assert [s.index for s in picks] == sorted({0, 1, 2, 3, 4, 5, 9}, key=lambda i: (-expected[i], i))

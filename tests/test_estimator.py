@@ -75,7 +75,8 @@ def test_set_params_rejects_unknown_names():
     ("ngram_range", (1, 3), "ngram_range must be"),
     ("C", -1, "C must be a positive number"),
     ("min_df", 0, "min_df must be an int"),
-    ("threshold", 2, "threshold must be a number between 0 and 1"),
+    ("threshold", 2, "threshold must be 'auto' or a number between 0 and 1"),
+    ("threshold", "best", "threshold must be 'auto' or a number between 0 and 1"),
 ])
 def test_bad_hyperparameters_are_named(param, value, message):
     with pytest.raises(ValueError, match=message):
@@ -164,3 +165,16 @@ def test_fast_stance_path_equals_the_training_matrix(tiny_model):
     expected = np.exp(logits - logits.max(axis=1, keepdims=True))
     expected /= expected.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(tiny_model._stance_proba(feats).reshape(n * f, -1), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_auto_threshold_is_chosen_in_fit_and_kept_on_save(tmp_path, tiny_model):
+    assert tiny_model.threshold == "auto"
+    thr = tiny_model.decision_threshold_
+    assert 0.1 <= thr <= 0.9
+    assert tiny_model.classify(TINY_TEXTS[0]).threshold == thr
+    loaded = framing.load_model(tiny_model.save(tmp_path / "m"))
+    assert loaded.decision_threshold_ == thr
+    fixed = clone(tiny_model).set_params(threshold=0.7).fit(TINY_TEXTS, TINY_LABELS)
+    assert fixed.decision_threshold_ == 0.7
+    P = fixed.predict(TINY_TEXTS)
+    np.testing.assert_array_equal(P, (fixed.predict_proba(TINY_TEXTS) >= 0.7).astype(int))
