@@ -1,0 +1,92 @@
+"""The packaged corpus passes its own checks, and the checks can fail."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from framing.agreement import agreement
+from framing.corpus import (MAX_REPEATED_5GRAM_SHARE, SPLITS, Record, check_targets, corpus_dir, datacard,
+                            load_corpus, near_duplicates, repeated_ngram_share, split, validate_corpus)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def test_packaged_corpus_is_valid_and_meets_every_target(corpus):
+    assert validate_corpus(corpus) == []
+    assert len(corpus) >= 3000
+
+
+def test_splits_are_event_disjoint_and_fixed(corpus):
+    parts = split(corpus)
+    events = {name: {r.event for r in recs} for name, recs in parts.items()}
+    assert events["test"] == set(SPLITS["test"]) and events["dev"] == set(SPLITS["dev"])
+    assert not events["train"] & (events["dev"] | events["test"])
+    assert sum(len(v) for v in parts.values()) == len(corpus)
+    random_parts = split(corpus, "random")
+    assert 0.10 < len(random_parts["test"]) / len(corpus) < 0.20
+    assert [r.id for r in split(corpus, "random")["test"]] == [r.id for r in random_parts["test"]]
+
+
+def make(i: int, text: str, frames=None, **kw) -> Record:
+    base = dict(id=f"t-{i}", text=text, frames=frames or {}, event="testland_2020", country="Testland",
+                register="wire", side="neutral")
+    base.update(kw)
+    return Record(**base)
+
+
+def test_validator_names_bad_records():
+    recs = [
+        make(1, "too short"),
+        make(2, "A passage of enough words to pass the length check for this test case.", {"weather": "endorsed"}),
+        make(3, "Another passage of enough words to pass the length check for this test.", {"repression": "maybe"}),
+        make(4, "Yet another passage with enough words to pass the length check here.", register="poem"),
+    ]
+    problems = validate_corpus(recs)
+    assert any("record 't-1': 2 words" in p for p in problems)
+    assert any("record 't-2': unknown frame 'weather'" in p for p in problems)
+    assert any("record 't-3': unknown stance 'maybe'" in p for p in problems)
+    assert any("record 't-4': unknown register 'poem'" in p for p in problems)
+    assert any(p.startswith("target not met: 4 passages < 3000") for p in problems)
+
+
+def test_near_duplicates_and_template_repetition_are_caught():
+    a = "Security forces opened fire on the crowd outside the regional administration late on Tuesday night."
+    b = a.replace("Tuesday", "Wednesday")
+    assert near_duplicates([a, b, "Something else entirely, about the harvest and the price of grain."]) == [(0, 1, 0.692)]  # 15 words: 9 of 13 distinct 5-shingles shared
+    templated = [f"The {w} ministry said that foreign agents had organised the riots in the capital city." for w in
+                 ("interior", "foreign", "defence", "justice", "finance")]
+    assert repeated_ngram_share(templated) > MAX_REPEATED_5GRAM_SHARE
+    problems = validate_corpus([make(i, t) for i, t in enumerate(templated)])
+    assert any(p.startswith("template-like repetition") for p in problems)
+
+
+def test_targets_report_what_is_missing(corpus):
+    assert check_targets(corpus) == []
+    no_frames = [make(i, r.text) for i, r in enumerate(corpus[:50])]
+    missing = check_targets(no_frames)
+    assert "foreign_interference: 0 positives < 300" in missing
+
+
+def test_second_pass_covers_ten_percent_and_is_reproducible(corpus):
+    rows = [json.loads(l) for l in (corpus_dir() / "second_pass.jsonl").read_text("utf-8").splitlines() if l]
+    assert len(rows) >= 0.10 * len(corpus)
+    ids = {r.id for r in corpus}
+    assert all(r["id"] in ids for r in rows)
+    labels = {r.id: r.frames for r in corpus}
+    for r in rows:  # the corpus holds the adjudicated label where the passes differed
+        if r["first"] != r["second"]:
+            assert labels[r["id"]] == r["resolution"]["frames"]
+    res = agreement([(r["first"], r["second"]) for r in rows])
+    assert 0.8 < res["micro_f1"] <= 1.0 and res["passages"] == len(rows)
+
+
+def test_datacard_matches_the_corpus(corpus):
+    card = datacard(corpus)
+    assert f"## Size: {len(corpus)} passages" in card
+    for event in {r.event for r in corpus}:
+        assert f"| {event} |" in card
