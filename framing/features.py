@@ -120,7 +120,7 @@ class TextVectorizer:
         self.stemmer = stemmer
         self.forced_terms = list(forced_terms)
         self._stem = get_stemmer(stemmer)
-        self._cache = _StemCache(self._stem)
+        self._cache = _Memo(self._stem)
         self.known_ = set()
         self.vocabulary_: dict[str, int] = {}
         self.display_: list[str] = []
@@ -154,7 +154,7 @@ class TextVectorizer:
     @known_.setter
     def known_(self, value: set[str]) -> None:
         self._known = value
-        self._expand = _Expansions(self._expand_token)
+        self._expand = _Memo(self._expand_token)
 
     def _expand_token(self, tok: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(stems, surface forms) of one raw token: apostrophes dropped, broken hyphens rejoined."""
@@ -364,27 +364,24 @@ class TextVectorizer:
         return m
 
 
-class _Expansions(dict):
-    """raw token -> (stems, surface forms), computed once per distinct token."""
+_CACHE_LIMIT = 200_000  # distinct tokens kept per cache; cleared when full, so memory stays bounded
 
-    def __init__(self, expand):
+
+class _Memo(dict):
+    """key -> fn(key), computed once per distinct key; emptied when it holds ``_CACHE_LIMIT`` keys.
+
+    Streaming millions of real passages (names, numbers, OCR noise) would otherwise grow it
+    without bound.
+    """
+
+    def __init__(self, fn):
         super().__init__()
-        self._expandfn = expand
+        self._fn = fn
 
-    def __missing__(self, token: str):
-        value = self[token] = self._expandfn(token)
-        return value
-
-
-class _StemCache(dict):
-    """token -> stem, computed once per distinct token."""
-
-    def __init__(self, stem):
-        super().__init__()
-        self._stemfn = stem
-
-    def __missing__(self, token: str) -> str:
-        value = self[token] = self._stemfn(token)
+    def __missing__(self, key: str):
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        value = self[key] = self._fn(key)
         return value
 
 

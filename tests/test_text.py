@@ -54,3 +54,13 @@ def test_one_huge_token_is_bounded():
     assert split_passages("ab " * 3000, max_chars=100)[0] == " ".join(["ab"] * 33)
     words = split_passages(" ".join(["word"] * 1000), max_words=150)
     assert all(len(p.split()) <= 150 for p in words) and sum(len(p.split()) for p in words) == 1000
+
+
+def test_token_caches_are_bounded(monkeypatch):
+    import framing.features as features
+
+    monkeypatch.setattr(features, "_CACHE_LIMIT", 50)
+    vec = TextVectorizer(min_df=1).fit(["alpha beta gamma", "alpha delta"])
+    vec.transform([" ".join(f"word{i}" for i in range(500))])
+    assert len(vec._cache) <= 50 and len(vec._expand) <= 50
+    assert vec._stems("alpha betas")[0] == ["alpha", "beta"]  # still correct after clearing
