@@ -282,10 +282,26 @@ def _classify_dicts(model: Any, texts: list[str], threshold: float | None, artic
     return out
 
 
-def _run_batch(ref: _ModelRef, texts: list[str], threshold: float | None, articles: bool,
-               include_text: bool) -> list[dict[str, Any]]:
-    """The task a worker runs: classify a batch of texts with its cached model."""
-    return _classify_dicts(_worker_model(ref), texts, threshold, articles, include_text)
+def _encode_batch(batch: list[_Item], dicts: list[dict[str, Any]], writer: "_Writer") -> tuple[bytes, int, int]:
+    """The output bytes of one batch, error records in place; with the record and error counts."""
+    results = iter(dicts)
+    records = [{"id": it.id, **next(results)} if it.error is None
+               else {"id": it.id, "line": it.line, "error": it.error} for it in batch]
+    n_errors = sum(1 for it in batch if it.error is not None)
+    return writer.encode(records), len(records), n_errors
+
+
+def _classify_batch(model: Any, batch: list[_Item], threshold: float | None, articles: bool,
+                    include_text: bool, writer: "_Writer") -> tuple[bytes, int, int]:
+    """Classify the readable records of a batch and encode the whole batch's output."""
+    texts = [it.text for it in batch if it.error is None]
+    return _encode_batch(batch, _classify_dicts(model, texts, threshold, articles, include_text), writer)
+
+
+def _run_batch(ref: _ModelRef, *args: Any) -> tuple[bytes, int, int]:
+    """The task a worker runs, with its cached model. Encoding happens in the worker too, so the
+    main process (reading, writing) does not become the serial bottleneck of a parallel run."""
+    return _classify_batch(_worker_model(ref), *args)
 
 
 class _Done:
@@ -599,8 +615,7 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
                         while pending:  # keep everything before the bad record
                             _drain_one(pending, sink, writer, report)
                         raise InputFormatError(f"{_describe(source)}, line {bad.line} (id {bad.id!r}): {bad.error}")
-                texts = [it.text for it in batch if it.error is None]
-                pending.append((batch, submit(texts, threshold, articles, include_text)))
+                pending.append((batch, submit(batch, threshold, articles, include_text, writer)))
                 if len(pending) >= window:
                     _drain_one(pending, sink, writer, report)
             while pending:
@@ -616,16 +631,9 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
 
 
 def _drain_one(pending: deque, sink: _Sink, writer: _Writer, report: _Progress) -> None:
-    batch, future = pending.popleft()
-    results = iter(future.result())
-    records = []
-    for it in batch:
-        if it.error is None:
-            records.append({"id": it.id, **next(results)})
-        else:
-            records.append({"id": it.id, "line": it.line, "error": it.error})
-    n_errors = sum(1 for it in batch if it.error is not None)
-    sink.write(writer.encode(records), len(records), n_errors)
+    _, future = pending.popleft()
+    data, n_records, n_errors = future.result()
+    sink.write(data, n_records, n_errors)
     report.update(sink.records, sink.errors)
 
 
@@ -666,7 +674,10 @@ def _width(n_jobs: int, scheduler: Any) -> int:
 
 
 class _executor:
-    """Context manager yielding ``submit(texts, threshold, articles, include_text) -> future``."""
+    """Context manager yielding ``submit(batch, threshold, articles, include_text, writer) -> future``.
+
+    The future's result is ``(bytes, n_records, n_errors)`` for the batch.
+    """
 
     def __init__(self, model: Any, model_dir: Path | None, n_jobs: int, scheduler: Any) -> None:
         self.model, self.model_dir, self.n_jobs, self.scheduler = model, model_dir, n_jobs, scheduler
@@ -691,12 +702,12 @@ class _executor:
             return self._dask()
         if self.n_jobs == 1:
             model = self.model
-            return lambda texts, *args: _Done(_classify_dicts(model, texts, *args))
+            return lambda *args: _Done(_classify_batch(model, *args))
         from joblib.externals.loky import get_reusable_executor
 
         ref = self._ref(with_files=False)
         pool = get_reusable_executor(max_workers=_width(self.n_jobs, None))
-        return lambda texts, *args: pool.submit(_run_batch, ref, texts, *args)
+        return lambda batch, *args: pool.submit(_run_batch, ref, batch, *args)
 
     def _dask(self) -> Callable[..., Any]:
         try:
@@ -713,8 +724,8 @@ class _executor:
         client = self._client
         ref = client.scatter(self._ref(with_files=True), broadcast=True)
 
-        def submit(texts: list[str], *args: Any) -> Any:
-            future = client.submit(_run_batch, ref, texts, *args, pure=False)
+        def submit(batch: list[_Item], *args: Any) -> Any:
+            future = client.submit(_run_batch, ref, batch, *args, pure=False)
             self._futures.append(future)
             if len(self._futures) > 64:
                 self._futures = [f for f in self._futures if not f.done()]
