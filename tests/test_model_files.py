@@ -502,3 +502,29 @@ def test_save_does_not_hang_on_a_fifo_posing_as_a_manifest(tiny_model, tmp_path)
     os.mkfifo(tmp_path / "trap" / "manifest.json")
     with pytest.raises(ModelFileError, match="is not a framing model directory"):
         tiny_model.save(tmp_path / "trap")
+
+
+@pytest.mark.slow
+def test_the_default_model_build_reproduces_the_shipped_model(tmp_path):
+    """``python -m framing.build`` reproduces models/default: vocabulary and manifest exactly, weights
+    to 1e-6 (byte identity within one environment is tested above; other library versions may move
+    the last bits of a solver's result)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from framing.api import default_model_path
+
+    shipped, built = Path(default_model_path()), tmp_path / "m"
+    subprocess.run([sys.executable, "-m", "framing.build", "--out", str(built)], check=True, capture_output=True)
+    names = sorted(p.name for p in shipped.iterdir())
+    assert names == sorted(p.name for p in built.iterdir())
+    assert (shipped / "vocabulary.json").read_bytes() == (built / "vocabulary.json").read_bytes()
+    a, b = (read_manifest(d) for d in (shipped, built))
+    for m in (a, b):
+        for key in ("library_versions", "files", "metrics", "auto_threshold"):
+            m.pop(key)
+    assert a == b
+    for name in names:
+        if name.endswith(".npy"):
+            np.testing.assert_allclose(np.load(built / name), np.load(shipped / name), rtol=1e-6, atol=1e-9)
