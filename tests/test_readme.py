@@ -9,11 +9,14 @@ from pathlib import Path
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_readme_example_section_runs_as_shown():
+def test_readme_example_sections_run_as_shown(monkeypatch):
+    monkeypatch.chdir(README.parent)  # the article example opens a file by its repository path
     text = README.read_text("utf-8")
-    section = text.split("## Example", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
-    assert len(blocks) >= 2
+    blocks = []
+    for heading in ("## Example", "## Analyse a whole article"):
+        section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+        blocks += re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) >= 3
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     globs: dict = {}
     for i, block in enumerate(blocks):
