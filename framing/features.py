@@ -239,6 +239,17 @@ class TextVectorizer:
         self.display_ = [self._display(t, forms) for t in terms]
         return self
 
+    def _pair_ids(self) -> dict[tuple[str, str], int]:
+        """Bigram vocabulary keyed by (stem, stem): tuple keys reuse the stems' cached hashes,
+        where joining "a b" builds and hashes a new string for every word pair."""
+        cached = self.__dict__.get("_pairs_cache")
+        if cached is None or cached[0] is not self.vocabulary_:
+            pairs = {tuple(t.split(" ")): i for t, i in self.vocabulary_.items()
+                     if " " in t and not t.startswith(SCARE_PREFIX)}
+            cached = (self.vocabulary_, pairs)
+            self.__dict__["_pairs_cache"] = cached
+        return cached[1]
+
     def phrase_keys(self, phrase: str) -> list[str]:
         """The vocabulary keys that stand for a phrase.
 
@@ -291,6 +302,7 @@ class TextVectorizer:
         known_counts: list[int] = []
         n_known = 0
         get = vocab.get
+        pair_get = self._pair_ids().get
         for p, text in enumerate(texts):
             starts.append(len(owner))
             sents = split_sentences(normalize(text)) or [""]
@@ -300,7 +312,7 @@ class TextVectorizer:
                 n_known += len(ids)
                 n = len(stems)
                 if bigrams and n > 1:
-                    ids += [i for i in map(get, map(" ".join, zip(stems, stems[1:]))) if i is not None]
+                    ids += [i for i in map(pair_get, zip(stems, stems[1:])) if i is not None]
                 col_all.extend(ids)
                 ptr_all.append(len(col_all))
                 n_scare = n_quoted = 0
@@ -315,8 +327,8 @@ class TextVectorizer:
                         q = [st for st, f in zip(stems, quoted) if f]
                         q_ids = [i for i in map(get, q) if i is not None]
                         if bigrams:
-                            q_pairs = [a + " " + b for a, b, f1, f2 in zip(stems, stems[1:], quoted, quoted[1:]) if f1 and f2]
-                            q_ids.extend(i for i in map(get, q_pairs) if i is not None)
+                            q_pairs = [(a, b) for a, b, f1, f2 in zip(stems, stems[1:], quoted, quoted[1:]) if f1 and f2]
+                            q_ids.extend(i for i in map(pair_get, q_pairs) if i is not None)
                         col_quoted.extend(q_ids)
                 ptr_quoted.append(len(col_quoted))
                 extras.append((
