@@ -42,11 +42,12 @@ from .features import EXTRAS, TextVectorizer
 __all__ = ["save_model", "load_model", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "framing-model"
-FORMAT_VERSION = 2
-SUPPORTED_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+SUPPORTED_VERSIONS = (1, 2, 3)
 # What changed between versions (the files are alike; the meaning of the stance weights differs):
 #   1: stance features include sentence length (written before 2026-11-22 17:35).
 #   2: stance features leave length out.
+#   3: the stance model also has frame-specific word weights (stance_frame_weight).
 _ARRAYS = ("idf", "coef", "intercept", "platt", "stance_coef", "stance_intercept",
            "cue_rows", "cue_cols", "scare_cue_rows", "scare_cue_cols", "lexicon_rows", "lexicon_cols")
 _INDEX_ARRAYS = tuple(a for a in _ARRAYS if a.endswith(("_rows", "_cols")))
@@ -354,8 +355,13 @@ def _load_v1(directory: Path, manifest: dict[str, Any]) -> Any:
 
 
 def _load_v2(directory: Path, manifest: dict[str, Any]) -> Any:
-    """Format 2 (current): same files as version 1; stance features without length."""
+    """Format 2: same files as version 1; stance features without length."""
     return _load_arrays(directory, manifest, stance_layout=2)
+
+
+def _load_v3(directory: Path, manifest: dict[str, Any]) -> Any:
+    """Format 3 (current): format 2 plus the stance model's frame-specific word weights."""
+    return _load_arrays(directory, manifest, stance_layout=3)
 
 
 def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: int) -> Any:
@@ -497,5 +503,5 @@ def _check_stance_width(directory: Path, model: Any) -> None:
                              "framing version that wrote it, or retrain")
 
 
-_READERS = {1: _load_v1, 2: _load_v2}
-_VERSION_OF_LAYOUT = {1: 1, 2: 2}
+_READERS = {1: _load_v1, 2: _load_v2, 3: _load_v3}
+_VERSION_OF_LAYOUT = {1: 1, 2: 2, 3: 3}

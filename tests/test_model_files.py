@@ -198,12 +198,12 @@ def test_array_header_announcing_a_huge_shape(model_dir):
     refused(model_dir, re.escape("idf.npy is truncated or padded: its header announces shape (999999999999,)"))
 
 
-@pytest.mark.parametrize("version", [3, 0, "1", 1.0, True, None, [1]])
+@pytest.mark.parametrize("version", [4, 0, "1", 1.0, True, None, [1]])
 def test_unknown_format_version(model_dir, version):
     m = read_manifest(model_dir)
     m["format_version"] = version
     write_manifest(model_dir, m)
-    refused(model_dir, "unknown format version .*; this framing reads 1, 2")
+    refused(model_dir, "unknown format version .*; this framing reads 1, 2, 3")
 
 
 @pytest.mark.parametrize("fmt", ["sklearn-pickle", None, 1])
