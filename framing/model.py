@@ -549,14 +549,11 @@ class FrameClassifier(_Params):
         """
         n, f = feats["tf_p"].shape[0], len(self.classes_)
         weights = self._weights()
-        words = np.asarray(feats["tf_p"] @ weights["stance_words_t"])  # (n, S)
+        # Every word part of every frame's stance logits in one product: (n, F * S).
+        words = np.asarray(feats["tf_p"] @ weights["stance_words_by_frame"]).reshape(n, f, -1)
         rows, cols = np.repeat(np.arange(n), f), np.tile(np.arange(f), n)
         dense = self.signal_weight * self._stance_dense(feats, rows, cols) @ weights["stance_dense_t"]
-        logits = dense.reshape(n, f, -1) + words[:, None, :] + self.stance_intercept_
-        weight = self._frame_words_weight()
-        if weight:
-            own = np.stack([np.asarray(feats["tf_p"] @ w_f) for w_f in weights["stance_frame_words_t"]], axis=1)
-            logits = logits + weight * own  # (n, F, S)
+        logits = dense.reshape(n, f, -1) + words + self.stance_intercept_
         logits -= logits.max(axis=2, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=2, keepdims=True)
@@ -721,16 +718,18 @@ class FrameClassifier(_Params):
         cached = self.__dict__.get("_weights_cache")
         if cached is None or cached[0] is not self.coef_ or cached[1] is not self.stance_coef_:
             v, f = len(self.idf_), len(self.classes_)
-            own = v * f if self.stance_coef_.size and self._frame_words_weight() else 0
-            shared_end = self.stance_coef_.shape[1] - own
+            weight = self._frame_words_weight() if self.stance_coef_.size else 0.0
+            shared_end = self.stance_coef_.shape[1] - (v * f if weight else 0)
+            shared_words = self.stance_coef_[:, :v]  # (S, V)
+            # Column f * S + s: stance s's weights for the words of a passage scored for frame f.
+            by_frame = np.repeat(shared_words[None, :, :], f, axis=0)  # (F, S, V)
+            if weight:
+                by_frame = by_frame + weight * self.stance_coef_[:, shared_end:].reshape(-1, f, v).transpose(1, 0, 2)
             weights = {
                 "coef_t": np.ascontiguousarray(self.coef_.T),
                 "wpos_t": np.ascontiguousarray(np.maximum(self.coef_[:, :v], 0.0).T),
-                "stance_words_t": np.ascontiguousarray(self.stance_coef_[:, :v].T),
+                "stance_words_by_frame": np.ascontiguousarray(by_frame.transpose(2, 0, 1).reshape(v, -1)),
                 "stance_dense_t": np.ascontiguousarray(self.stance_coef_[:, v:shared_end].T),
-                "stance_frame_words_t": [np.ascontiguousarray(self.stance_coef_[:, shared_end + j * v:
-                                                                                shared_end + (j + 1) * v].T)
-                                         for j in range(f)] if own else [],
             }
             cached = (self.coef_, self.stance_coef_, weights)
             self.__dict__["_weights_cache"] = cached
