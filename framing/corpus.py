@@ -322,7 +322,7 @@ def datacard(records: Sequence[Record], agreement: str = "") -> str:
         "",
         "## Checks (run in the tests: `python -m framing.corpus validate`)",
         "",
-        f"- Schema, frame and stance ids, 10-250 words, unique ids.",
+        "- Schema, frame and stance ids, 10-250 words, unique ids.",
         f"- Near-duplicates: no two passages with word 5-shingle Jaccard above {NEAR_DUPLICATE_JACCARD} "
         f"(found: {len(near_duplicates([r.text for r in records]))}).",
         f"- Template-like repetition: share of word 5-gram occurrences whose 5-gram recurs in 3 or more passages: "
