@@ -266,6 +266,8 @@ def datacard(records: Sequence[Record], agreement: str = "") -> str:
     st = stats(records)
     cb = default_codebook()
     parts = split(records)
+    random_parts = split(records, "random")
+    missing = check_targets(records)
     lengths = sorted(st["lengths"])
     q = lambda p: lengths[min(len(lengths) - 1, int(p * len(lengths)))]  # noqa: E731
     bins = [(10, 29), (30, 39), (40, 79), (80, 120), (121, 180), (181, 250)]
@@ -317,8 +319,7 @@ def datacard(records: Sequence[Record], agreement: str = "") -> str:
         "Dev and test events never occur in training. The shipped model is trained on train + dev; test is never "
         "used for training or tuning.",
         f"- Random: a record is in test when the first 8 hex digits of sha256(id), as an integer, mod 100 are "
-        f"below {RANDOM_TEST_PERCENT} (train {len(split(records, 'random')['train'])}, test "
-        f"{len(split(records, 'random')['test'])}).",
+        f"below {RANDOM_TEST_PERCENT} (train {len(random_parts['train'])}, test {len(random_parts['test'])}).",
         "",
         "## Checks (run in the tests: `python -m framing.corpus validate`)",
         "",
@@ -327,7 +328,7 @@ def datacard(records: Sequence[Record], agreement: str = "") -> str:
         f"(found: {len(near_duplicates([r.text for r in records]))}).",
         f"- Template-like repetition: share of word 5-gram occurrences whose 5-gram recurs in 3 or more passages: "
         f"{repeated_ngram_share([r.text for r in records]):.4f} (limit {MAX_REPEATED_5GRAM_SHARE}).",
-        f"- Targets (issue #3): {'all met' if not check_targets(records) else '; '.join(check_targets(records))}.",
+        f"- Targets (issue #3): {'; '.join(missing) or 'all met'}.",
         "",
     ]
     if agreement:

@@ -300,7 +300,6 @@ class TextVectorizer:
         starts: list[int] = []
         n_tokens: list[int] = []
         known_counts: list[int] = []
-        n_known = 0
         get = vocab.get
         pair_get = self._pair_ids().get
         for p, text in enumerate(texts):
@@ -309,7 +308,7 @@ class TextVectorizer:
             for sentence in sents:
                 stems, quoted, scare, _ = self._stems(sentence)
                 ids = [i for i in map(get, stems) if i is not None]
-                n_known += len(ids)
+                known_counts.append(len(ids))  # words the model knows (unigrams), before bigrams
                 n = len(stems)
                 if bigrams and n > 1:
                     ids += [i for i in map(pair_get, zip(stems, stems[1:])) if i is not None]
@@ -339,8 +338,6 @@ class TextVectorizer:
                     math.log1p(sentence.count("!")),
                 ))
                 n_tokens.append(n)
-                known_counts.append(n_known)
-                n_known = 0
                 owner.append(p)
         n_sent, n_vocab = len(owner), len(vocab)
         counts = _csr(col_all, ptr_all, (n_sent, n_vocab))

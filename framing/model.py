@@ -413,8 +413,7 @@ class FrameClassifier(_Params):
                 # data): keep the logistic model's own probabilities rather than invert them.
                 if platt.coef_[0, 0] > 0:
                     self.platt_[j] = (platt.coef_[0, 0], platt.intercept_[0])
-            oof_proba = 1.0 / (1.0 + np.exp(-(oof * self.platt_[:, 0] + self.platt_[:, 1])))
-            self.auto_threshold_ = _best_threshold(oof_proba, Y)
+            self.auto_threshold_ = _best_threshold(self._calibrate(oof), Y)
         else:
             self.auto_threshold_ = 0.5
 
@@ -483,7 +482,7 @@ class FrameClassifier(_Params):
     def _focus_weights(self, feats) -> np.ndarray:
         """Per sentence and frame, the share of the passage's frame evidence in that sentence."""
         batch = feats["batch"]
-        z = np.asarray(feats["X_sent"] @ self._weights()["coef_t"]) + self.intercept_
+        z = self._decision(feats["X_sent"])
         zmax = np.maximum.reduceat(z, batch.starts, axis=0)
         e = np.exp(z - zmax[batch.owner])
         return e / np.add.reduceat(e, batch.starts, axis=0)[batch.owner]
@@ -559,19 +558,26 @@ class FrameClassifier(_Params):
         return e / e.sum(axis=2, keepdims=True)
 
     # -- prediction ----------------------------------------------------------------------------
-    def _predict_arrays(self, texts: list[str]) -> dict[str, Any]:
+    def _decision(self, X: sp.csr_matrix) -> np.ndarray:
+        """Frame logits of feature rows (passages or sentences)."""
+        return np.asarray(X @ self._weights()["coef_t"]) + self.intercept_
+
+    def _calibrate(self, decision: np.ndarray) -> np.ndarray:
+        """Platt-scaled probabilities of frame logits."""
+        return 1.0 / (1.0 + np.exp(-(decision * self.platt_[:, 0] + self.platt_[:, 1])))
+
+    def _predict_arrays(self, texts: list[str], *, stances: bool = True) -> dict[str, Any]:
         self._check_fitted()
         batch = self.vectorizer_.transform(texts)
         feats = self._features(batch)
-        decision = np.asarray(feats["X"] @ self._weights()["coef_t"]) + self.intercept_
-        proba = 1.0 / (1.0 + np.exp(-(decision * self.platt_[:, 0] + self.platt_[:, 1])))
+        proba = self._calibrate(self._decision(feats["X"]))
         n_tokens = np.bincount(batch.owner, weights=batch.n_tokens, minlength=len(texts))
         n_known = np.bincount(batch.owner, weights=batch.n_known, minlength=len(texts))
         # Empty means no letters or digits at all; text whose words are all unusable (one
         # enormous token, emoji) keeps its scores and is flagged low_coverage instead.
         empty = np.array([not any(c.isalnum() for c in t) for t in texts], dtype=bool)
         proba[empty] = 0.0
-        stance = self._stance_proba(feats) if len(self.stances_) else None
+        stance = self._stance_proba(feats) if stances and len(self.stances_) else None
         return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty,
                 "coverage": np.divide(n_known, np.maximum(n_tokens, 1))}
 
@@ -579,8 +585,7 @@ class FrameClassifier(_Params):
         """Uncalibrated frame scores (logits), shape (n_passages, n_frames)."""
         texts, _ = check_texts(X, allow_single=False)
         self._check_fitted()
-        feats = self._features(self.vectorizer_.transform(texts))
-        return np.asarray(feats["X"] @ self._weights()["coef_t"]) + self.intercept_
+        return self._decision(self._features(self.vectorizer_.transform(texts))["X"])
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """Calibrated probability of each frame, shape (n_passages, n_frames); columns follow ``classes_``.
@@ -592,7 +597,7 @@ class FrameClassifier(_Params):
         (1, 8)
         """
         texts, _ = check_texts(X, allow_single=False)
-        return self._predict_arrays(texts)["proba"]
+        return self._predict_arrays(texts, stances=False)["proba"]
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """0/1 frame indicator matrix at ``threshold``, shape (n_passages, n_frames)."""

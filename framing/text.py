@@ -25,7 +25,9 @@ the their theirs them themselves then there these they this those through to too
 what when where which while who whom why will with would you your yours yourself yourselves also its it's said
 says one two three upon via per among across along around within without whether however yet""".split())
 
-_QUOTES = str.maketrans(
+# Quotes to straight quotes, dashes to a spaced hyphen, invisible characters removed, control
+# characters to spaces: one str.translate pass.
+_CHARACTER_MAP = str.maketrans(
     {
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
         "\u2033": '"', "\u300c": '"', "\u300d": '"', "\uff02": '"',
@@ -74,9 +76,9 @@ def normalize(text: str) -> str:
     if not text.isascii():
         text = _SURROGATES.sub(" ", text)
         text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_QUOTES)
+    text = text.translate(_CHARACTER_MAP)
     if "<" in text or "&" in text:
-        text = html.unescape(_TAGS.sub(" ", text)).translate(_QUOTES)
+        text = html.unescape(_TAGS.sub(" ", text)).translate(_CHARACTER_MAP)
     if "- " in text or "-\t" in text or "-\n" in text or "-\r" in text:
         text = _LINEBREAK_HYPHEN.sub("-", text)
         text = _SPACED_HYPHEN.sub("-", text)
@@ -240,10 +242,11 @@ def split_passages(text: str, *, max_words: int = 150, window: int = 4, max_char
     blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
     passages: list[str] = []
     for block in blocks:
-        block = " ".join(block.split())
-        if not block:
+        words = block.split()
+        if not words:
             continue
-        if len(block.split()) <= max_words:
+        block = " ".join(words)
+        if len(words) <= max_words:
             passages.append(block)
             continue
         passages.extend(_windows(split_sentences(block), max_words=max_words, window=window))

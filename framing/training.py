@@ -115,6 +115,11 @@ def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
     return float(p), float(r), float(f)
 
 
+def _counts(P: np.ndarray, Y: np.ndarray) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives of 0/1 predictions ``P`` against ``Y``."""
+    return int((P & Y).sum()), int((P & (1 - Y)).sum()), int(((1 - P) & Y).sum())
+
+
 @dataclass(frozen=True)
 class EvaluationReport:
     """Frame and stance quality of a model on labelled passages.
@@ -194,21 +199,15 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
     P = np.array([[int(f in r.labels) for f in frames] for r in results], dtype=np.int64).reshape(len(texts), len(frames))
     per_frame = {}
     for j, f in enumerate(frames):
-        tp, fp, fn = (P[:, j] & Y[:, j]).sum(), (P[:, j] & (1 - Y[:, j])).sum(), ((1 - P[:, j]) & Y[:, j]).sum()
+        tp, fp, fn = _counts(P[:, j], Y[:, j])
         p, r, f1 = _prf(tp, fp, fn)
         per_frame[f] = {"precision": p, "recall": r, "f1": f1, "support": int(Y[:, j].sum()),
-                        "tp": int(tp), "fp": int(fp), "fn": int(fn)}
-    tp, fp, fn = (P & Y).sum(), (P & (1 - Y)).sum(), ((1 - P) & Y).sum()
-    micro = _prf(tp, fp, fn)[2]
+                        "tp": tp, "fp": fp, "fn": fn}
+    micro = _prf(*_counts(P, Y))[2]
     # Frames absent from the gold labels do not count towards the macro average.
     present = [m["f1"] for m in per_frame.values() if m["support"]]
     macro = float(np.mean(present)) if present else 1.0
-    samples = []
-    for i in range(len(texts)):
-        if Y[i].sum() == 0 and P[i].sum() == 0:
-            samples.append(1.0)
-        else:
-            samples.append(_prf((P[i] & Y[i]).sum(), (P[i] & (1 - Y[i])).sum(), ((1 - P[i]) & Y[i]).sum())[2])
+    samples = [_prf(*_counts(P[i], Y[i]))[2] for i in range(len(texts))]
     stance_acc = endorsed = confusion = None
     if model.stances_ and (S >= 0).any():
         stances = list(model.stances_)
