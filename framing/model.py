@@ -652,13 +652,9 @@ class FrameClassifier(_Params):
         return results[0] if single else results
 
     def _results(self, texts: list[str], arrays: dict[str, Any], threshold: float) -> list[PassageResult]:
-        proba, stance, X = arrays["proba"], arrays["stance"], arrays["X"]
+        proba, stance = arrays["proba"], arrays["stance"]
         frames = list(self.classes_)
         n_frames = len(frames)
-        names = self.feature_names_
-        shown = self._evidence_mask()
-        k = int(self.evidence_size)
-        coef_t = self._weights()["coef_t"]
         stance_ids = self.stances_
         # Python lists once per batch: per-row numpy calls cost more than the work they do.
         p_rows = proba.tolist()
@@ -667,38 +663,80 @@ class FrameClassifier(_Params):
         has_label = above.any(axis=1).tolist()
         empty = arrays["empty"].tolist()
         low = (arrays["coverage"] < 0.2).tolist()
+        evidence = self._evidence(arrays["X"], above)
         if stance is not None:
             s_rows = stance.tolist()
             best = stance.argmax(axis=2).tolist()
-        indptr, indices, data = X.indptr, X.indices, X.data
         no_evidence: list[tuple[Evidence, ...]] = [()] * n_frames
         out = []
         for i, text in enumerate(texts):
-            evidence = no_evidence
-            lo, hi = indptr[i], indptr[i + 1]
-            if k and has_label[i] and hi > lo:
-                wanted = np.nonzero(above[i])[0]
-                idx = indices[lo:hi]
-                contrib = (data[lo:hi] * shown[idx])[:, None] * coef_t[idx][:, wanted]  # (nnz, wanted)
-                top = np.argsort(-contrib, axis=0, kind="stable")[:k]
-                vals = contrib[top, np.arange(len(wanted))].T.tolist()
-                feats = idx[top].T.tolist()
-                evidence = list(no_evidence)
-                for m, j in enumerate(wanted.tolist()):
-                    evidence[j] = tuple(Evidence(names[f], v) for f, v in zip(feats[m], vals[m]) if v > 0)
+            ev = evidence.get(i, no_evidence)
             p_row = p_rows[i]
             if stance is None:
-                preds = [FramePrediction(frames[j], p_row[j], None, None, evidence[j]) for j in range(n_frames)]
+                preds = [FramePrediction(frames[j], p_row[j], None, None, ev[j]) for j in range(n_frames)]
             else:
                 s_row, b_row = s_rows[i], best[i]
                 preds = [FramePrediction(frames[j], p_row[j], stance_ids[b_row[j]], dict(zip(stance_ids, s_row[j])),
-                                         evidence[j]) for j in range(n_frames)]
+                                         ev[j]) for j in range(n_frames)]
             if empty[i]:
                 labels, flags = [], ("empty",)
             else:
                 labels = [frames[j] for j in order[i] if p_row[j] >= threshold] if has_label[i] else []
                 flags = ("low_coverage",) if low[i] else ()
             out.append(PassageResult(text=text, labels=labels, frames=preds, threshold=threshold, flags=flags))
+        return out
+
+    def _evidence(self, X: sp.csr_matrix, above: np.ndarray) -> dict[int, list[tuple[Evidence, ...]]]:
+        """Evidence of every labelled (passage, frame) pair of a batch, in one pass of numpy.
+
+        For passage ``i`` and frame ``j``: the ``evidence_size`` features with the largest
+        positive contributions ``X[i, f] * coef_[j, f]`` (function-word-only terms left out),
+        largest first, ties in feature order. Returns {passage: one tuple per frame}.
+        """
+        k = int(self.evidence_size)
+        lens = np.diff(X.indptr)
+        rows, frames = np.nonzero(above & (lens > 0)[:, None])  # pairs, by passage then frame
+        if not k or not len(rows):
+            return {}
+        sizes = lens[rows]
+        pair = np.repeat(np.arange(len(rows)), sizes)
+        first = np.cumsum(sizes) - sizes
+        element = np.repeat(X.indptr[rows], sizes) + np.arange(len(pair)) - first[pair]
+        cols = X.indices[element]
+        value = X.data[element] * self._weights()["coef_shown_t"][cols, frames[pair]]
+        keep = value > 0
+        pair, value, cols = pair[keep], value[keep], cols[keep]
+        if not len(pair):
+            return {}
+        # Top k per pair in k rounds of segment maxima: each round takes the first largest value
+        # of every pair (so equal values keep feature order) and zeroes it.
+        starts = np.flatnonzero(np.diff(pair, prepend=-1))
+        seg = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(pair))))
+        position = np.arange(len(pair))
+        picked = []
+        for _ in range(k):
+            best = np.maximum.reduceat(value, starts)
+            found = best > 0
+            if not found.any():
+                break
+            at = np.minimum.reduceat(np.where(value == best[seg], position, len(pair)), starts)[found]
+            picked.append(at)
+            value[at] = -value[at]  # out of later rounds; the sign is restored below
+        chosen = np.concatenate(picked)
+        chosen = chosen[np.lexsort((np.repeat(np.arange(len(picked)), [len(a) for a in picked]), pair[chosen]))]
+        pair, value, cols = pair[chosen].tolist(), (-value[chosen]).tolist(), cols[chosen].tolist()
+        names = self.feature_names_
+        out: dict[int, list[tuple[Evidence, ...]]] = {}
+        n_frames = above.shape[1]
+        rows_l, frames_l = rows.tolist(), frames.tolist()
+        start = 0
+        for end in [*(np.flatnonzero(np.diff(pair)) + 1).tolist(), len(pair)]:
+            p = pair[start]
+            row = out.get(rows_l[p])
+            if row is None:
+                row = out[rows_l[p]] = [()] * n_frames
+            row[frames_l[p]] = tuple(map(Evidence._make, zip(map(names.__getitem__, cols[start:end]), value[start:end])))
+            start = end
         return out
 
     def _evidence_mask(self) -> np.ndarray:
@@ -732,6 +770,7 @@ class FrameClassifier(_Params):
                 by_frame = by_frame + weight * self.stance_coef_[:, shared_end:].reshape(-1, f, v).transpose(1, 0, 2)
             weights = {
                 "coef_t": np.ascontiguousarray(self.coef_.T),
+                "coef_shown_t": np.ascontiguousarray(self.coef_.T * self._evidence_mask()[:, None]),
                 "wpos_t": np.ascontiguousarray(np.maximum(self.coef_[:, :v], 0.0).T),
                 "stance_words_by_frame": np.ascontiguousarray(by_frame.transpose(2, 0, 1).reshape(v, -1)),
                 "stance_dense_t": np.ascontiguousarray(self.stance_coef_[:, v:shared_end].T),

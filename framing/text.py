@@ -45,8 +45,12 @@ _TAGS = re.compile(r"<(?:script|style)\b[^>]*>.*?</(?:script|style)>|<[^>]{0,500
 # "govern-\nment", "collea- gues": a hyphen followed by a line break, or by spaces between
 # lower-case letters, inside a word. The pieces are rejoined with a plain hyphen; the vectorizer
 # then keeps the joined word if it knows it.
-_SPACED_HYPHEN = re.compile(r"(?<=[a-z])- +(?=[a-z])")
-_LINEBREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+# Both patterns start with the hyphen itself (the letter before it is a lookbehind after it):
+# the regex engine then jumps from hyphen to hyphen instead of trying every position (~20x faster).
+_SPACED_HYPHEN = re.compile(r"-(?<=[a-z]-) +(?=[a-z])")
+_LINEBREAK_HYPHEN = re.compile(r"-(?<=[^\W\d_]-)[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+# ASCII characters that _CHARACTER_MAP changes: most ASCII text can skip str.translate.
+_ASCII_MAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f`]")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -73,16 +77,19 @@ def normalize(text: str) -> str:
     >>> normalize("“Foreign-trained” collea- gues\u2014 he said")
     '"Foreign-trained" collea-gues - he said'
     """
-    if not text.isascii():
+    ascii = text.isascii()
+    if not ascii:
         text = _SURROGATES.sub(" ", text)
-        text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_CHARACTER_MAP)
-    if "<" in text or "&" in text:
+        text = unicodedata.normalize("NFKC", text)  # also turns the exotic spaces into " "
+    if not ascii or _ASCII_MAPPED.search(text):
+        text = text.translate(_CHARACTER_MAP)
+    markup = "<" in text or "&" in text
+    if markup:  # entities may decode to exotic spaces (&nbsp;, &thinsp;): _SPACES below
         text = html.unescape(_TAGS.sub(" ", text)).translate(_CHARACTER_MAP)
     if "- " in text or "-\t" in text or "-\n" in text or "-\r" in text:
         text = _LINEBREAK_HYPHEN.sub("-", text)
         text = _SPACED_HYPHEN.sub("-", text)
-    if "  " in text or "\t" in text or not text.isascii():
+    if "  " in text or "\t" in text or (markup and not text.isascii()):
         text = _SPACES.sub(" ", text)
     return text.strip()
 
@@ -175,7 +182,10 @@ ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     inc ltd co corp dept univ est approx vs etc al e.g i.e u.s u.k u.n e.u a.m p.m ca cf""".split()
 )
-_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[^\W_a-z])|[.!?]+[\"')\]]*\s*\n|\n\s*\n")
+# A sentence ends at .!? (and closing quotes or brackets) before white space and a capital,
+# digit or opening quote, or before a line break; or at a blank line. Written to start with one
+# character class, so the regex engine skips quickly to the next candidate.
+_SENT_END = re.compile(r"""[.!?\n](?:(?<=[.!?])[.!?]*["')\]]*(?:(?=\s+["'(\[]?[^\W_a-z])|\s*\n)|(?<=\n)\s*\n)""")
 
 
 def split_sentences(text: str) -> list[str]:

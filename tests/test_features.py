@@ -1,0 +1,130 @@
+"""The batch fast paths against their plain definitions.
+
+``fit`` learns the vocabulary from ``_stems``, sentence by sentence; ``transform`` takes a faster
+route (one dict lookup per raw token, then numpy over the batch). Here the definition is written
+out once more, slowly, and both must give the same matrices: on the packaged corpus, on text
+built to hit every branch, and on random text. Evidence (top contributions per labelled frame,
+found for a whole batch at once) is checked the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import framing
+from framing.corpus import load_corpus
+from framing.features import SCARE_PREFIX, TextVectorizer
+from framing.text import normalize, split_sentences
+
+TRICKY = [
+    "",
+    "   ",
+    "x" * 50 + " word " + "y" * 41,
+    "The so-called 'terrorists' were students, the CS-TO said; rock'n'roll and the U.S.'s e-mail's 'n' stayed.",
+    'He said "foreign-trained provocateurs staged the riots" and left. "Agents," she said. "Paid agents."',
+    "Guaidó's pro-Kremlin \u201cso-called\u201d \u2018revolution\u2019?! Really?! Σ ΣΑΣ тест-тест ﬁnancial ① ½ 東京",
+    "Fuel prices rose.\n\nThe oil towns struck! Did the police fire? Yes. Gen. Petrov denied it on Jan. 9.",
+    "She wrote: 'we will never, ever, under any circumstances leave this square to them' and went home.",
+    "pro--government -- the 'color' revolution's 'handlers' \"\" '' \"a\" 'b' - - -",
+]
+
+
+def reference(vec: TextVectorizer, texts: list[str]):
+    """Counts, quoted counts, extras, tokens and known words per sentence, by the definition."""
+    vocab = vec.vocabulary_
+    counts, quoted_counts, extras, n_tokens, n_known = [], [], [], [], []
+    for text in texts:
+        for sentence in split_sentences(normalize(text)) or [""]:
+            stems, quoted, scare, _ = vec._stems(sentence)
+            quoted = quoted or [False] * len(stems)
+            scare = scare or [False] * len(stems)
+            pairs = list(zip(stems, stems[1:]))
+            both = [a and b for a, b in zip(quoted, quoted[1:])]
+            c = Counter(vocab[s] for s in stems if s in vocab)
+            c.update(vocab[f"{a} {b}"] for a, b in pairs if f"{a} {b}" in vocab)
+            c.update(vocab[SCARE_PREFIX + s] for s, f in zip(stems, scare) if f and SCARE_PREFIX + s in vocab)
+            q = Counter(vocab[s] for s, f in zip(stems, quoted) if f and s in vocab)
+            q.update(vocab[f"{a} {b}"] for (a, b), f in zip(pairs, both) if f and f"{a} {b}" in vocab)
+            counts.append(c)
+            quoted_counts.append(q)
+            n = len(stems)
+            extras.append([math.log1p(n), sum(quoted) / n if n else 0.0, math.log1p(sum(scare)),
+                           math.log1p(sentence.count("?")), math.log1p(sentence.count("!"))])
+            n_tokens.append(n)
+            n_known.append(sum(s in vocab for s in stems))
+    return counts, quoted_counts, np.array(extras), n_tokens, n_known
+
+
+def assert_same(vec: TextVectorizer, texts: list[str]) -> None:
+    batch = vec.transform(texts)
+    counts, quoted, extras, n_tokens, n_known = reference(vec, texts)
+    assert batch.counts.shape[0] == len(counts) and batch.n_passages == len(texts)
+    for got, want in ((batch.counts, counts), (batch.quoted, quoted)):
+        assert got.has_canonical_format
+        for i, row in enumerate(want):
+            lo, hi = got.indptr[i], got.indptr[i + 1]
+            assert dict(zip(got.indices[lo:hi].tolist(), got.data[lo:hi].tolist())) == row, (i, texts)
+    np.testing.assert_allclose(batch.extras, extras.reshape(-1, 5))
+    assert batch.n_tokens.tolist() == n_tokens and batch.n_known.tolist() == n_known
+    per_passage = [len(split_sentences(normalize(t)) or [""]) for t in texts]
+    assert batch.owner.tolist() == [p for p, k in enumerate(per_passage) for _ in range(k)]
+
+
+def test_transform_matches_the_definition_on_the_corpus():
+    vec = framing.default_model().vectorizer_
+    texts = [r.text for r in load_corpus()]
+    assert_same(vec, texts[:2500])
+    assert_same(vec, texts[2500:])
+
+
+def test_transform_matches_the_definition_on_tricky_text():
+    vec = framing.default_model().vectorizer_
+    assert_same(vec, TRICKY)
+    for text in TRICKY:  # one at a time too: nothing depends on the rest of the batch
+        assert_same(vec, [text])
+    assert_same(vec, [])
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_transform_matches_the_definition_for_a_small_vocabulary(ngram_range):
+    vec = TextVectorizer(min_df=1, ngram_range=ngram_range, forced_terms=["so-called", "at the request of"])
+    vec.fit(TRICKY + ["The 'terrorists' came. Foreign-trained agents came.", "Nothing here."])
+    assert_same(vec, TRICKY)
+
+
+_ALPHABET = st.sampled_from(list("aAbeéiostT -'\"\u2019\u201c\u201d.,!?\n") + ["the ", "so-called ", "Ünï", "тест", "x" * 45])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_ALPHABET, max_size=40).map("".join), min_size=1, max_size=4))
+def test_transform_matches_the_definition_on_random_text(texts):
+    assert_same(framing.default_model().vectorizer_, texts)
+
+
+def test_evidence_matches_the_definition():
+    model = framing.default_model()
+    texts = [r.text for r in load_corpus()][:600] + TRICKY
+    results = model.classify(texts)
+    X = model._features(model.vectorizer_.transform(texts))["X"]
+    names, shown = model.feature_names_, model._evidence_mask()
+    checked = 0
+    for i, result in enumerate(results):
+        lo, hi = X.indptr[i], X.indptr[i + 1]
+        for pred in result.frames:
+            if pred.frame not in result.labels:
+                assert pred.evidence == ()
+                continue
+            j = model.codebook_.index(pred.frame)
+            contrib = X.data[lo:hi] * shown[X.indices[lo:hi]] * model.coef_[j, X.indices[lo:hi]]
+            top = np.argsort(-contrib, kind="stable")[: model.evidence_size]
+            want = [(names[X.indices[lo + t]], contrib[t]) for t in top if contrib[t] > 0]
+            assert [e.term for e in pred.evidence] == [n for n, _ in want]
+            np.testing.assert_allclose([e.weight for e in pred.evidence], [v for _, v in want], rtol=1e-12)
+            checked += 1
+    assert checked > 500
