@@ -30,6 +30,10 @@ from .text import FUNCTION_WORDS, fold_accents, get_stemmer, normalize, split_se
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)  # the same tokens on ASCII text, ~40% faster
+# transform tokenises a whole batch at once, its sentences joined by NUL, which comes out as a token
+_TOKEN_OR_BREAK = re.compile(_TOKEN.pattern + "|\0")
+_TOKEN_OR_BREAK_ASCII = re.compile(_TOKEN_OR_BREAK.pattern, re.ASCII)
+_BREAK = 2**62  # the code of the break token
 _DOUBLE_QUOTED = re.compile(r'"([^"\n]{0,800})"')
 # Starts with the quote itself (the lookbehind follows it), so the engine jumps between quotes.
 _SINGLE_QUOTED = re.compile(r"'(?<![^\W_]')([^'\n]{1,60}?)'(?![^\W_])")
@@ -288,48 +292,42 @@ class TextVectorizer:
     def transform(self, texts: Sequence[str]) -> SentenceBatch:
         """Count matrices for every sentence of every passage (passages already validated).
 
-        Python touches each sentence once (split, tokenise, note quotations); each token is
-        looked up once in a dict from raw token to stem number, and everything after that (word
+        Python splits each passage into sentences; the batch's sentences are then tokenised in
+        one regex pass (a NUL between sentences comes out as a break token) and each token is
+        looked up once in a dict from raw token to stem number. Everything after that (word
         pairs, vocabulary columns, quotation flags, counts) is numpy over the whole batch. The
         result equals counting the output of ``_stems`` sentence by sentence, which ``fit`` uses
-        (``tests/test_features.py`` checks this on the corpus).
+        (``tests/test_features.py`` checks this on the corpus and on random text).
         """
         lookup = self._lookup()
         lookup.trim()
-        findall, findall_ascii = _TOKEN.findall, _TOKEN_ASCII.findall
-        tokens: list[str] = []
-        sizes: list[int] = []  # raw tokens per sentence
-        marks: list[tuple[int, int]] = []  # question and exclamation marks per sentence
-        flagged: list[tuple[int, list[bool], list[bool]]] = []  # (first token, quoted, scare)
+        sentences: list[str] = []
         per_passage: list[int] = []
         for text in texts:
-            sentences = split_sentences(normalize(text)) or [""]
-            per_passage.append(len(sentences))
-            for sentence in sentences:
-                low = fold_accents(sentence)
-                if '"' in low or "'" in low:
-                    found = []
-                    quoted: list[bool] = []
-                    scare: list[bool] = []
-                    for toks, q, sc in self._segments(low):
-                        found += toks
-                        quoted += [q] * len(toks)
-                        scare += [sc] * len(toks)
-                    if any(quoted) or any(scare):
-                        flagged.append((len(tokens), quoted, scare))
-                else:
-                    found = findall_ascii(low) if low.isascii() else findall(low)
-                tokens += found
-                sizes.append(len(found))
-                marks.append((sentence.count("?"), sentence.count("!")))
+            found = split_sentences(normalize(text)) or [""]  # normalize removed every NUL
+            per_passage.append(len(found))
+            sentences += found
+        n_sent, n = len(sentences), len(texts)
+        low = fold_accents("\0".join(sentences))
+        tokens = (_TOKEN_OR_BREAK_ASCII if low.isascii() else _TOKEN_OR_BREAK).findall(low)
         codes = np.fromiter(map(lookup.codes.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-        n_sent, n = len(sizes), len(texts)
-        sent = np.repeat(np.arange(n_sent), sizes)
+        breaks = codes == _BREAK
+        sent = np.cumsum(breaks)[~breaks]
+        codes = codes[~breaks]
         quoted = np.zeros(len(codes), dtype=bool)
         scare = np.zeros(len(codes), dtype=bool)
-        for first, q, sc in flagged:
-            quoted[first : first + len(q)] = q
-            scare[first : first + len(sc)] = sc
+        marks = np.zeros((n_sent, 2))  # question and exclamation marks per sentence
+        if '"' in low or "'" in low or "?" in low or "!" in low:
+            first = np.searchsorted(sent, np.arange(n_sent))  # first token of each sentence
+            for i, sentence in enumerate(sentences):
+                if "?" in sentence or "!" in sentence:
+                    marks[i] = sentence.count("?"), sentence.count("!")
+                if '"' in sentence or ("'" in sentence and _SINGLE_QUOTED.search(fold_accents(sentence))):
+                    at = first[i]
+                    for toks, q, sc in self._segments(fold_accents(sentence)):
+                        quoted[at : at + len(toks)] = q
+                        scare[at : at + len(toks)] = sc
+                        at += len(toks)
         if len(codes) and codes.min() <= -2:  # hyphenated, apostrophised or over-long tokens
             codes, (sent, quoted, scare) = lookup.expand(codes, sent, quoted, scare)
         n_tokens = np.bincount(sent, minlength=n_sent)
@@ -344,10 +342,9 @@ class TextVectorizer:
                                  shape=(n_sent, len(self.vocabulary_)))
         n_quoted = np.bincount(sent[quoted], minlength=n_sent)
         n_scare = np.bincount(sent[scare], minlength=n_sent)
-        marks_a = np.asarray(marks, dtype=np.float64).reshape(n_sent, 2)
         safe = np.maximum(n_tokens, 1)
         extras = np.column_stack([np.log1p(n_tokens), np.where(n_tokens > 0, n_quoted / safe, 0.0),
-                                  np.log1p(n_scare), np.log1p(marks_a)]).reshape(n_sent, len(EXTRAS))
+                                  np.log1p(n_scare), np.log1p(marks)]).reshape(n_sent, len(EXTRAS))
         starts = np.zeros(n, dtype=np.int64)
         np.cumsum(per_passage[:-1], out=starts[1:])
         return SentenceBatch(
@@ -440,9 +437,12 @@ class _Lookup:
         order = np.argsort(keys, kind="stable")
         self.pair_keys = np.asarray(keys, dtype=np.int64)[order]
         self.pair_columns = np.asarray(columns, dtype=np.int64)[order]
+        self.starts_pair = np.zeros(len(codes) + 1, dtype=bool)  # the spare slot (code -1) stays False
+        self.starts_pair[self.pair_keys // len(codes) if len(codes) else []] = True
         self.stem_codes = codes
         self.expansions: list[tuple[int, ...]] = []
         self.codes = _Memo(self._code, bounded=False)
+        self.codes["\0"] = _BREAK
 
     def _code(self, token: str) -> int:
         if len(token) <= _MAX_TOKEN and "-" not in token and "'" not in token:
@@ -456,6 +456,7 @@ class _Lookup:
         batch never point at expansions that were dropped."""
         if len(self.codes) >= _CACHE_LIMIT:
             self.codes.clear()
+            self.codes["\0"] = _BREAK
             self.expansions.clear()
 
     def expand(self, codes: np.ndarray, sent: np.ndarray, *flags: np.ndarray):
@@ -474,13 +475,16 @@ class _Lookup:
 
     def pairs(self, codes: np.ndarray) -> np.ndarray:
         """Vocabulary column of each adjacent pair of codes (-1 where the pair is no term)."""
+        out = np.full(max(len(codes) - 1, 0), -1, dtype=np.int64)
         a, b = codes[:-1], codes[1:]
-        key = a * (len(self.unigram) - 1) + b
-        if not len(self.pair_keys):
-            return np.full(len(key), -1, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self.pair_keys, key), len(self.pair_keys) - 1)
-        hit = (self.pair_keys[pos] == key) & (a >= 0) & (b >= 0)
-        return np.where(hit, self.pair_columns[pos], -1)
+        # Only pairs whose first word starts some term are searched (about half of them).
+        maybe = np.flatnonzero(self.starts_pair[a] & (b >= 0))
+        if len(maybe):
+            key = a[maybe] * (len(self.unigram) - 1) + b[maybe]
+            pos = np.minimum(np.searchsorted(self.pair_keys, key), len(self.pair_keys) - 1)
+            hit = self.pair_keys[pos] == key
+            out[maybe[hit]] = self.pair_columns[pos[hit]]
+        return out
 
 
 def _count_matrix(*parts: tuple[np.ndarray, np.ndarray], shape: tuple[int, int]) -> sp.csr_matrix:

@@ -487,12 +487,14 @@ class FrameClassifier(_Params):
         e = np.exp(z - zmax[batch.owner])
         return e / np.add.reduceat(e, batch.starts, axis=0)[batch.owner]
 
-    def _stance_dense(self, feats, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """The dense stance features of the (passage, frame) pairs ``zip(rows, cols)``.
+    def _stance_blocks(self, feats) -> list[tuple[str, np.ndarray | None]]:
+        """The dense stance inputs, block by block in column order.
 
-        For each pair: the passage's stance signals; the same signals in the sentences that carry
-        the frame (sentences weighted by the frame model's focus); quotation and scare-quote
-        features; how much of the frame's evidence sits inside quotations; the frame itself and
+        Each block is per passage, shape (n, k), or per passage and frame, shape (n, F, k):
+        the passage's stance signals; the same signals in the sentences that carry the frame
+        (sentences weighted by the frame model's focus); quotation and scare-quote features;
+        how much of the frame's evidence sits inside quotations. Then two blocks given as
+        ``None``, because they are built from the frame alone: the frame itself (one-hot) and
         its interaction with the focused signals.
         """
         batch = feats["batch"]
@@ -501,23 +503,39 @@ class FrameClassifier(_Params):
         # Length (extras column 0) is left out: it says nothing about stance, and the model
         # used it to push short passages towards "disputed". Models saved in format 1 had it.
         first = 0 if getattr(self, "stance_layout_", STANCE_LAYOUT) == 1 else 1
-        sig_s, ext_s = feats["sig_s"], batch.extras[:, first:]
-        focus_sig = np.add.reduceat(w[:, :, None] * sig_s[:, None, :], batch.starts, axis=0)[rows, cols]
-        focus_ext = np.add.reduceat(w[:, :, None] * ext_s[:, None, :], batch.starts, axis=0)[rows, cols]
         quoted_p = batch.to_passages(batch.quoted)
         wpos_t = self._weights()["wpos_t"]
-        ev_all = np.asarray(feats["counts_p"] @ wpos_t)
-        ev_q = np.asarray(quoted_p @ wpos_t)
-        q_share = ev_q / (ev_all + 1e-9)
+        q_share = np.asarray(quoted_p @ wpos_t) / (np.asarray(feats["counts_p"] @ wpos_t) + 1e-9)
         q_cue = np.log1p(np.asarray(quoted_p @ self._term_groups()[:, :n_frames]))
         s_cue = np.log1p(np.asarray((feats["counts_p"] @ self.scare_cue_matrix_).todense()))
-        onehot = np.eye(n_frames)[cols]
-        inter = (onehot[:, :, None] * focus_sig[:, None, :]).reshape(len(rows), -1)
-        return np.hstack([
-            feats["sig_p"][rows], focus_sig, feats["extras_p"][rows, first:], focus_ext,
-            feats["cue_p"][rows, cols, None], q_cue[rows, cols, None], s_cue[rows, cols, None],
-            q_share[rows, cols, None], onehot, inter,
-        ])
+        return [
+            ("signals", feats["sig_p"]),
+            ("focus_signals", np.add.reduceat(w[:, :, None] * feats["sig_s"][:, None, :], batch.starts, axis=0)),
+            ("extras", feats["extras_p"][:, first:]),
+            ("focus_extras", np.add.reduceat(w[:, :, None] * batch.extras[:, None, first:], batch.starts, axis=0)),
+            ("cues", feats["cue_p"][:, :, None]),
+            ("quoted_cues", q_cue[:, :, None]),
+            ("scare_cues", s_cue[:, :, None]),
+            ("quoted_share", q_share[:, :, None]),
+            ("frame", None),
+            ("frame_x_focus_signals", None),
+        ]
+
+    def _stance_dense(self, feats, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The dense stance features of the (passage, frame) pairs ``zip(rows, cols)``: the blocks
+        of ``_stance_blocks`` side by side."""
+        blocks = self._stance_blocks(feats)
+        onehot = np.eye(len(self.classes_))[cols]
+        focus = dict(blocks)["focus_signals"][rows, cols]
+        out = []
+        for name, block in blocks:
+            if name == "frame":
+                out.append(onehot)
+            elif name == "frame_x_focus_signals":
+                out.append((onehot[:, :, None] * focus[:, None, :]).reshape(len(rows), -1))
+            else:
+                out.append(block[rows] if block.ndim == 2 else block[rows, cols])
+        return np.hstack(out)
 
     def _frame_words_weight(self) -> float:
         """Weight of the frame-specific word block (layout 3 on; 0 for models of older layouts)."""
@@ -549,10 +567,27 @@ class FrameClassifier(_Params):
         n, f = feats["tf_p"].shape[0], len(self.classes_)
         weights = self._weights()
         # Every word part of every frame's stance logits in one product: (n, F * S).
-        words = np.asarray(feats["tf_p"] @ weights["stance_words_by_frame"]).reshape(n, f, -1)
-        rows, cols = np.repeat(np.arange(n), f), np.tile(np.arange(f), n)
-        dense = self.signal_weight * self._stance_dense(feats, rows, cols) @ weights["stance_dense_t"]
-        logits = dense.reshape(n, f, -1) + words + self.stance_intercept_
+        logits = np.asarray(feats["tf_p"] @ weights["stance_words_by_frame"]).reshape(n, f, -1)
+        logits += self.stance_intercept_
+        # The dense part block by block: a per-passage block once per passage, a per-frame block
+        # with its own weights, and the one-hot frame blocks as a lookup of weight rows.
+        w_dense = self.signal_weight * weights["stance_dense_t"]  # (D, S)
+        blocks = self._stance_blocks(feats)
+        at = 0
+        for name, block in blocks:
+            if name == "frame":
+                logits += w_dense[at : at + f]
+                at += f
+            elif name == "frame_x_focus_signals":  # frame j's own weights for its focused signals
+                focus = dict(blocks)["focus_signals"].transpose(1, 0, 2)  # (F, n, L)
+                k = focus.shape[2]
+                logits += np.matmul(focus, w_dense[at : at + f * k].reshape(f, k, -1)).transpose(1, 0, 2)
+                at += f * k
+            else:
+                k = block.shape[-1]
+                part = block @ w_dense[at : at + k]
+                logits += part[:, None, :] if block.ndim == 2 else part
+                at += k
         logits -= logits.max(axis=2, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=2, keepdims=True)
@@ -668,16 +703,16 @@ class FrameClassifier(_Params):
             s_rows = stance.tolist()
             best = stance.argmax(axis=2).tolist()
         no_evidence: list[tuple[Evidence, ...]] = [()] * n_frames
+        new, Pred = tuple.__new__, FramePrediction  # NamedTuple's own __new__ is a Python call
         out = []
         for i, text in enumerate(texts):
             ev = evidence.get(i, no_evidence)
             p_row = p_rows[i]
             if stance is None:
-                preds = [FramePrediction(frames[j], p_row[j], None, None, ev[j]) for j in range(n_frames)]
+                preds = [new(Pred, (f, p, None, None, e)) for f, p, e in zip(frames, p_row, ev)]
             else:
-                s_row, b_row = s_rows[i], best[i]
-                preds = [FramePrediction(frames[j], p_row[j], stance_ids[b_row[j]], dict(zip(stance_ids, s_row[j])),
-                                         ev[j]) for j in range(n_frames)]
+                preds = [new(Pred, (f, p, stance_ids[b], dict(zip(stance_ids, sc)), e))
+                         for f, p, b, sc, e in zip(frames, p_row, best[i], s_rows[i], ev)]
             if empty[i]:
                 labels, flags = [], ("empty",)
             else:
