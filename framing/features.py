@@ -66,15 +66,17 @@ def load_lexicon(source: str | None = None) -> dict[str, list[str]]:
 
 @dataclass
 class SentenceBatch:
-    """Count matrices for the sentences of a batch of passages.
+    """Count matrices for the sentences and passages of a batch.
 
-    ``owner[i]`` is the passage of sentence ``i``; sentences of one passage are contiguous and
-    ``starts`` holds the first sentence of each passage (every passage has at least one sentence
-    row, possibly empty).
+    ``counts`` has a row per sentence, ``counts_p`` and ``quoted_p`` (words inside long
+    quotations) a row per passage. ``owner[i]`` is the passage of sentence ``i``; sentences of
+    one passage are contiguous and ``starts`` holds the first sentence of each passage (every
+    passage has at least one sentence row, possibly empty).
     """
 
     counts: sp.csr_matrix
-    quoted: sp.csr_matrix
+    counts_p: sp.csr_matrix
+    quoted_p: sp.csr_matrix
     extras: np.ndarray
     owner: np.ndarray
     starts: np.ndarray
@@ -82,16 +84,11 @@ class SentenceBatch:
     n_tokens: np.ndarray
     n_known: np.ndarray
 
-    def to_passages(self, matrix: sp.csr_matrix | np.ndarray) -> sp.csr_matrix | np.ndarray:
-        """Sum sentence rows into passage rows."""
-        agg = self.__dict__.get("_agg")
-        if agg is None:
-            n_sent = len(self.owner)
-            agg = self.__dict__["_agg"] = sp.csr_matrix(
-                (np.ones(n_sent), np.arange(n_sent, dtype=np.int32), np.append(self.starts, n_sent)),
-                shape=(self.n_passages, n_sent))
-        out = agg @ matrix
-        return out.tocsr() if sp.issparse(out) else np.asarray(out)
+    def to_passages(self, matrix: np.ndarray) -> np.ndarray:
+        """Sum the sentence rows of a dense matrix into passage rows."""
+        if not self.n_passages:
+            return np.zeros((0, *matrix.shape[1:]))
+        return np.add.reduceat(matrix, self.starts, axis=0)
 
 
 class TextVectorizer:
@@ -351,10 +348,14 @@ class TextVectorizer:
         pairs = lookup.pairs(codes) if self.ngram_range[1] >= 2 else np.full(max(len(codes) - 1, 0), -1)
         pairs[~same] = -1
         scared = lookup.scare[codes[scare]]
-        counts = _count_matrix((sent, words), (sent[:-1], pairs), (sent[scare], scared), shape=(n_sent, len(self.vocabulary_)))
+        owner = np.repeat(np.arange(n, dtype=np.int64), per_passage)
+        psg = owner[sent]
         both = quoted[:-1] & quoted[1:]
-        quoted_m = _count_matrix((sent[quoted], words[quoted]), (sent[:-1][both], pairs[both]),
-                                 shape=(n_sent, len(self.vocabulary_)))
+        counts, counts_p, quoted_p = _count_matrices(
+            [((sent, words), (sent[:-1], pairs), (sent[scare], scared)),
+             ((psg, words), (psg[:-1], pairs), (psg[scare], scared)),
+             ((psg[quoted], words[quoted]), (psg[:-1][both], pairs[both]))],
+            rows=(n_sent, n, n), width=len(self.vocabulary_))
         n_quoted = np.bincount(sent[quoted], minlength=n_sent)
         n_scare = np.bincount(sent[scare], minlength=n_sent)
         safe = np.maximum(n_tokens, 1)
@@ -364,9 +365,10 @@ class TextVectorizer:
         np.cumsum(per_passage[:-1], out=starts[1:])
         return SentenceBatch(
             counts=counts,
-            quoted=quoted_m,
+            counts_p=counts_p,
+            quoted_p=quoted_p,
             extras=extras,
-            owner=np.repeat(np.arange(n, dtype=np.int64), per_passage),
+            owner=owner,
             starts=starts,
             n_passages=n,
             n_tokens=n_tokens.astype(np.int64),
@@ -509,14 +511,28 @@ class _Lookup:
         return out
 
 
-def _count_matrix(*parts: tuple[np.ndarray, np.ndarray], shape: tuple[int, int]) -> sp.csr_matrix:
-    """CSR counts of (row, column) pairs, skipping columns < 0; canonical (sorted, summed)."""
-    rows = np.concatenate([r for r, _ in parts])
-    cols = np.concatenate([c for _, c in parts])
-    keep = cols >= 0
-    keys, counts = np.unique(rows[keep] * shape[1] + cols[keep], return_counts=True)
-    indptr = np.searchsorted(keys, np.arange(shape[0] + 1) * shape[1])
-    return sp.csr_matrix((counts.astype(np.float64), (keys % shape[1]).astype(np.int32), indptr), shape=shape)
+def _count_matrices(specs, rows: tuple[int, ...], width: int) -> list[sp.csr_matrix]:
+    """CSR count matrices, one per spec: a spec lists (row, column) arrays whose pairs are
+    counted, columns < 0 skipped. All are counted in one sort (np.unique without its overhead,
+    which dominates on small batches); the results are canonical (sorted, duplicates summed)."""
+    offsets = np.cumsum((0, *rows)) * width
+    keys = np.concatenate([off + r * width + c for spec, off in zip(specs, offsets) for r, c in spec])
+    cols = np.concatenate([c for spec in specs for _, c in spec])
+    keys = keys[cols >= 0]
+    keys.sort()
+    new = np.empty(len(keys), dtype=bool)
+    new[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    counts = np.diff(first, append=len(keys)).astype(np.float64)
+    keys = keys[first]
+    out = []
+    for off, n in zip(offsets, rows):
+        indptr = np.searchsorted(keys, off + np.arange(n + 1) * width)
+        part = slice(indptr[0], indptr[-1])
+        out.append(sp.csr_matrix((counts[part], (keys[part] % width).astype(np.int32), indptr - indptr[0]),
+                                 shape=(n, width)))
+    return out
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

@@ -364,7 +364,7 @@ class FrameClassifier(_Params):
         self.scare_cue_matrix_ = vec.term_matrix([f.cues for f in codebook.frames], scare_only=True)
         self.lexicon_matrix_ = vec.term_matrix(list(lexicon.values()))
         batch = vec.transform(texts)
-        df = np.asarray((batch.to_passages(batch.counts) > 0).sum(axis=0)).ravel()
+        df = np.bincount(batch.counts_p.indices, minlength=batch.counts_p.shape[1])
         self.idf_ = np.log((1 + len(texts)) / (1 + df)) + 1.0
 
         feats = self._features(batch)
@@ -446,14 +446,16 @@ class FrameClassifier(_Params):
 
     # -- features ------------------------------------------------------------------------------
     def _features(self, batch) -> dict[str, Any]:
-        """Frame-model features for passages and for their sentences.
+        """Frame-model features for passages, and the parts of them for sentences.
 
-        Written for speed on small batches as well as large ones: one sparse aggregation, TF-IDF
-        scaled in place, cue and lexicon counts in one dense product, and no ``sp.hstack``.
+        Written for speed on small batches as well as large ones: TF-IDF scaled in place, cue
+        and lexicon counts in one dense product, and no ``sp.hstack``. The sentence rows are
+        only ever multiplied by the frame weights (``_sentence_decision``), so they are kept in
+        two parts rather than stacked.
         """
         n_frames = len(self.classes_)
-        per_passage = np.bincount(batch.owner, minlength=batch.n_passages).astype(np.float64)
-        counts_p = batch.to_passages(batch.counts)
+        per_passage = np.diff(np.append(batch.starts, len(batch.owner))).astype(np.float64)
+        counts_p = batch.counts_p
         extras_p = batch.to_passages(batch.extras) / np.maximum(per_passage, 1.0)[:, None]
         terms = self._term_groups()
         groups_p = np.log1p(np.asarray(counts_p @ terms))
@@ -461,10 +463,18 @@ class FrameClassifier(_Params):
         cue_p, sig_p = groups_p[:, :n_frames], groups_p[:, n_frames:]
         cue_s, sig_s = groups_s[:, :n_frames], groups_s[:, n_frames:]
         tf_p = tfidf(counts_p, self.idf_)
-        tf_s = tfidf(batch.counts, self.idf_)
         return {"batch": batch, "X": self._stack(tf_p, cue_p, sig_p, extras_p),
-                "X_sent": self._stack(tf_s, cue_s, sig_s, batch.extras), "tf_p": tf_p, "sig_p": sig_p,
-                "sig_s": sig_s, "cue_p": cue_p, "counts_p": counts_p, "extras_p": extras_p}
+                "tf_s": tfidf(batch.counts, self.idf_), "dense_s": self._dense(cue_s, sig_s, batch.extras),
+                "tf_p": tf_p, "sig_p": sig_p, "sig_s": sig_s, "cue_p": cue_p, "counts_p": counts_p,
+                "extras_p": extras_p}
+
+    def _scare_cues(self) -> np.ndarray:
+        """Dense (vocabulary x frames) membership of scare-quoted cue terms."""
+        cached = self.__dict__.get("_scare_cache")
+        if cached is None or cached[0] is not self.scare_cue_matrix_:
+            cached = (self.scare_cue_matrix_, self.scare_cue_matrix_.toarray())
+            self.__dict__["_scare_cache"] = cached
+        return cached[1]
 
     def _term_groups(self) -> np.ndarray:
         """Dense (vocabulary x (frames + lexicon classes)) membership of cue and lexicon terms."""
@@ -475,14 +485,23 @@ class FrameClassifier(_Params):
             self.__dict__["_groups_cache"] = cached
         return cached[2]
 
+    def _dense(self, cue, sig, extras) -> np.ndarray:
+        """The dense columns that follow the words: cues, signals, extras, weighted."""
+        return np.hstack([self.cue_weight * cue, self.signal_weight * sig, self.signal_weight * extras])
+
     def _stack(self, tf, cue, sig, extras) -> sp.csr_matrix:
-        dense = np.hstack([self.cue_weight * cue, self.signal_weight * sig, self.signal_weight * extras])
-        return hstack_dense(tf, dense)
+        return hstack_dense(tf, self._dense(cue, sig, extras))
+
+    def _sentence_decision(self, feats) -> np.ndarray:
+        """Frame logits of every sentence: ``_decision`` of the stacked sentence rows."""
+        coef_t = self._weights()["coef_t"]
+        v = feats["tf_s"].shape[1]
+        return np.asarray(feats["tf_s"] @ coef_t[:v]) + feats["dense_s"] @ coef_t[v:] + self.intercept_
 
     def _focus_weights(self, feats) -> np.ndarray:
         """Per sentence and frame, the share of the passage's frame evidence in that sentence."""
         batch = feats["batch"]
-        z = self._decision(feats["X_sent"])
+        z = self._sentence_decision(feats)
         zmax = np.maximum.reduceat(z, batch.starts, axis=0)
         e = np.exp(z - zmax[batch.owner])
         return e / np.add.reduceat(e, batch.starts, axis=0)[batch.owner]
@@ -503,11 +522,12 @@ class FrameClassifier(_Params):
         # Length (extras column 0) is left out: it says nothing about stance, and the model
         # used it to push short passages towards "disputed". Models saved in format 1 had it.
         first = 0 if getattr(self, "stance_layout_", STANCE_LAYOUT) == 1 else 1
-        quoted_p = batch.to_passages(batch.quoted)
+        quoted_p = batch.quoted_p
         wpos_t = self._weights()["wpos_t"]
         q_share = np.asarray(quoted_p @ wpos_t) / (np.asarray(feats["counts_p"] @ wpos_t) + 1e-9)
-        q_cue = np.log1p(np.asarray(quoted_p @ self._term_groups()[:, :n_frames]))
-        s_cue = np.log1p(np.asarray((feats["counts_p"] @ self.scare_cue_matrix_).todense()))
+        # (a column slice of the groups would not be C-contiguous: scipy would copy all of it)
+        q_cue = np.log1p(np.asarray(quoted_p @ self._term_groups())[:, :n_frames])
+        s_cue = np.log1p(np.asarray(feats["counts_p"] @ self._scare_cues()))
         return [
             ("signals", feats["sig_p"]),
             ("focus_signals", np.add.reduceat(w[:, :, None] * feats["sig_s"][:, None, :], batch.starts, axis=0)),
@@ -726,7 +746,7 @@ class FrameClassifier(_Params):
 
         For passage ``i`` and frame ``j``: the ``evidence_size`` features with the largest
         positive contributions ``X[i, f] * coef_[j, f]`` (function-word-only terms left out),
-        largest first, ties in feature order. Returns {passage: one tuple per frame}.
+        largest first, ties in feature (column) order. Returns {passage: one tuple per frame}.
         """
         k = int(self.evidence_size)
         lens = np.diff(X.indptr)
@@ -743,23 +763,13 @@ class FrameClassifier(_Params):
         pair, value, cols = pair[keep], value[keep], cols[keep]
         if not len(pair):
             return {}
-        # Top k per pair in k rounds of segment maxima: each round takes the first largest value
-        # of every pair (so equal values keep feature order) and zeroes it.
-        starts = np.flatnonzero(np.diff(pair, prepend=-1))
-        seg = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(pair))))
-        position = np.arange(len(pair))
-        picked = []
-        for _ in range(k):
-            best = np.maximum.reduceat(value, starts)
-            found = best > 0
-            if not found.any():
-                break
-            at = np.minimum.reduceat(np.where(value == best[seg], position, len(pair)), starts)[found]
-            picked.append(at)
-            value[at] = -value[at]  # out of later rounds; the sign is restored below
-        chosen = np.concatenate(picked)
-        chosen = chosen[np.lexsort((np.repeat(np.arange(len(picked)), [len(a) for a in picked]), pair[chosen]))]
-        pair, value, cols = pair[chosen].tolist(), (-value[chosen]).tolist(), cols[chosen].tolist()
+        # One sort for all pairs: the key puts pairs in order and, within a pair, the largest
+        # value first (values scaled into (0, 1]; a stable sort keeps feature order for values
+        # equal to within ~1e-11 of the largest).
+        order = np.argsort(2.0 * pair - value / value.max(), kind="stable")
+        pair, value, cols = pair[order], value[order], cols[order]
+        top = np.arange(len(pair)) - np.searchsorted(pair, pair) < k
+        pair, value, cols = pair[top].tolist(), value[top].tolist(), cols[top].tolist()
         names = self.feature_names_
         out: dict[int, list[tuple[Evidence, ...]]] = {}
         n_frames = above.shape[1]

@@ -64,16 +64,21 @@ def reference(vec: TextVectorizer, texts: list[str]):
 def assert_same(vec: TextVectorizer, texts: list[str]) -> None:
     batch = vec.transform(texts)
     counts, quoted, extras, n_tokens, n_known = reference(vec, texts)
+    per_passage = [len(split_sentences(normalize(t)) or [""]) for t in texts]
+    owner = [p for p, k in enumerate(per_passage) for _ in range(k)]
+    counts_p, quoted_p = [Counter() for _ in texts], [Counter() for _ in texts]
+    for i, p in enumerate(owner):
+        counts_p[p].update(counts[i])
+        quoted_p[p].update(quoted[i])
     assert batch.counts.shape[0] == len(counts) and batch.n_passages == len(texts)
-    for got, want in ((batch.counts, counts), (batch.quoted, quoted)):
-        assert got.has_canonical_format
+    for got, want in ((batch.counts, counts), (batch.counts_p, counts_p), (batch.quoted_p, quoted_p)):
+        assert got.has_canonical_format and got.shape[0] == len(want)
         for i, row in enumerate(want):
             lo, hi = got.indptr[i], got.indptr[i + 1]
             assert dict(zip(got.indices[lo:hi].tolist(), got.data[lo:hi].tolist())) == row, (i, texts)
     np.testing.assert_allclose(batch.extras, extras.reshape(-1, 5))
     assert batch.n_tokens.tolist() == n_tokens and batch.n_known.tolist() == n_known
-    per_passage = [len(split_sentences(normalize(t)) or [""]) for t in texts]
-    assert batch.owner.tolist() == [p for p, k in enumerate(per_passage) for _ in range(k)]
+    assert batch.owner.tolist() == owner
 
 
 def test_transform_matches_the_definition_on_the_corpus():
