@@ -131,6 +131,20 @@ class TextVectorizer:
 
     # -- tokenisation ---------------------------------------------------------------------
     @staticmethod
+    def _parts(low: str) -> list[tuple[str, str]]:
+        """A lower-cased sentence cut at its quotations: (text, kind) in order, kind being
+        ``"double"`` or ``"single"`` for the inside of a quotation, ``""`` for the rest."""
+        out = []
+        parts = _DOUBLE_QUOTED.split(low) if '"' in low else [low]
+        for i, part in enumerate(parts):
+            if i % 2:
+                out.append((part, "double"))
+                continue
+            subparts = _SINGLE_QUOTED.split(part) if "'" in part else [part]
+            out.extend((sub, "single" if j % 2 else "") for j, sub in enumerate(subparts))
+        return out
+
+    @staticmethod
     def _segments(low: str) -> list[tuple[list[str], bool, bool]]:
         """Tokens of a lower-cased sentence in runs: (tokens, inside a long quotation, inside
         scare quotes). A quotation of up to three words counts as scare quotes."""
@@ -138,17 +152,10 @@ class TextVectorizer:
         if '"' not in low and "'" not in low:
             return [(findall(low), False, False)]
         out = []
-        parts = _DOUBLE_QUOTED.split(low) if '"' in low else [low]
-        for i, part in enumerate(parts):
-            if i % 2:
-                found = findall(part)
-                short = len(found) <= 3
-                out.append((found, not short, short))
-                continue
-            subparts = _SINGLE_QUOTED.split(part) if "'" in part else [part]
-            for j, sub in enumerate(subparts):
-                found = findall(sub)
-                out.append((found, False, bool(j % 2) and len(found) <= 3))
+        for part, kind in TextVectorizer._parts(low):
+            found = findall(part)
+            short = len(found) <= 3
+            out.append((found, kind == "double" and not short, bool(kind) and short))
         return out
 
     @property
@@ -337,10 +344,10 @@ class TextVectorizer:
                         marks[i] = sentence.count("?"), sentence.count("!")
                     if '"' in sentence or ("'" in sentence and _SINGLE_QUOTED.search(fold_accents(sentence))):
                         at = first[i]
-                        for toks, q, sc in self._segments(fold_accents(sentence)):
-                            k = lookup.n_stems(toks)
-                            quoted[at : at + k] = q
-                            scare[at : at + k] = sc
+                        for part, kind in self._parts(fold_accents(sentence)):  # as in _segments
+                            n_tokens, k = lookup.sizes(part)
+                            quoted[at : at + k] = kind == "double" and n_tokens > 3
+                            scare[at : at + k] = bool(kind) and n_tokens <= 3
                             at += k
         n_tokens = np.bincount(sent, minlength=n_sent)
         words = lookup.unigram[codes]  # code -1 (not a stem of the vocabulary) maps to -1
@@ -470,10 +477,20 @@ class _Lookup:
         self.expansions.append(tuple(self.stem_codes.get(s, -1) for s in stems))
         return -1 - len(self.expansions)
 
-    def n_stems(self, tokens: list[str]) -> int:
-        """How many stems a list of regex tokens stands for."""
-        codes = list(map(self.codes.__getitem__, tokens))
-        return len(codes) + sum(len(self.expansions[-2 - c]) - 1 for c in codes if c <= -2)
+    def sizes(self, text: str) -> tuple[int, int]:
+        """How many regex tokens, and how many stems, a piece of folded text holds."""
+        chunks = text.translate(_CHUNKS).split() if text.isascii() else _TOKEN.findall(text)
+        codes = list(map(self.codes.__getitem__, chunks))
+        if min(codes, default=0) > -2:  # plain words only: one token and one stem each
+            return len(codes), len(codes)
+        n_tokens = n_stems = 0
+        for chunk, code in zip(chunks, codes):
+            if code > -2:
+                n_tokens, n_stems = n_tokens + 1, n_stems + 1
+            else:
+                n_tokens += len(_TOKEN.findall(chunk))
+                n_stems += len(self.expansions[-2 - code])
+        return n_tokens, n_stems
 
     def trim(self) -> None:
         """Empty the token cache when it is full; called between batches, so the codes of one
