@@ -133,3 +133,17 @@ def test_evidence_matches_the_definition():
             np.testing.assert_allclose([e.weight for e in pred.evidence], [v for _, v in want], rtol=1e-12)
             checked += 1
     assert checked > 500
+
+
+def test_matrices_built_without_scipy_checks_equal_checked_ones(monkeypatch):
+    import framing.features as features
+
+    model = framing.default_model()
+    texts = TRICKY + [r.text for r in load_corpus()][:50]
+    fast = model._predict_arrays(texts)
+    monkeypatch.setattr(features, "_FAST_CSR", False)
+    checked = model._predict_arrays(texts)
+    assert type(fast["X"]) is type(checked["X"])
+    assert (fast["X"] != checked["X"]).nnz == 0 and fast["X"].indices.dtype == checked["X"].indices.dtype
+    np.testing.assert_array_equal(fast["proba"], checked["proba"])
+    np.testing.assert_array_equal(fast["stance"], checked["stance"])
