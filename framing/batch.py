@@ -58,6 +58,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from .errors import InputFormatError
+from .results import gc_paused
 
 __all__ = ["classify_corpus"]
 
@@ -274,11 +275,12 @@ def _classify_dicts(model: Any, texts: list[str], threshold: float | None, artic
         results = model.classify(texts, threshold=threshold)
     assert isinstance(results, list)
     out = []
-    for r in results:
-        d = r.to_dict()
-        if not include_text:
-            del d["text"]
-        out.append(d)
+    with gc_paused(len(results)):
+        for r in results:
+            d = r.to_dict()
+            if not include_text:
+                del d["text"]
+            out.append(d)
     return out
 
 

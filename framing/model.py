@@ -11,7 +11,6 @@ Prediction needs only numpy and scipy: scikit-learn is imported by ``fit`` alone
 
 from __future__ import annotations
 
-import gc
 import inspect
 import numbers
 from typing import Any, Iterable, Mapping, Sequence
@@ -22,7 +21,7 @@ import scipy.sparse as sp
 from .codebooks import Codebook, load_codebook
 from .errors import InputTypeError, LabelError, NotFittedError
 from .features import EXTRAS, TextVectorizer, hstack_dense, load_lexicon, tfidf
-from .results import DocumentResult, Evidence, FramePrediction, PassageResult
+from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
 from .text import FUNCTION_WORDS, get_stemmer, split_passages
 
 __all__ = ["FrameClassifier", "check_texts", "parse_labels"]
@@ -691,19 +690,10 @@ class FrameClassifier(_Params):
         self._check_fitted()
         thr = self.decision_threshold_ if threshold is None else _check_threshold(threshold)
         results: list[PassageResult] = []
-        # Result objects are many small containers: on long lists the cyclic garbage collector
-        # runs full passes over them again and again (measured: ~20% of the time at 20,000
-        # passages). They hold no cycles, so pause it while building them.
-        pause = len(items) > 1000 and gc.isenabled()
-        if pause:
-            gc.disable()
-        try:
+        with gc_paused(len(items)):
             for start in range(0, len(items), batch_size):
                 chunk = items[start : start + batch_size]
                 results.extend(self._results(chunk, self._predict_arrays(chunk), thr))
-        finally:
-            if pause:
-                gc.enable()
         return results[0] if single else results
 
     def _results(self, texts: list[str], arrays: dict[str, Any], threshold: float) -> list[PassageResult]:
