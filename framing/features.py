@@ -1,8 +1,10 @@
 """Feature extraction built for framing: words, codebook cues and stance signals.
 
-One tokenisation pass per sentence yields three count matrices over one vocabulary (all tokens,
-tokens inside long quotations, and single words in scare quotes). Everything else is derived from
-them with sparse matrix products, so the batch path is vectorised:
+``TextVectorizer.transform`` splits passages into sentences and tokenises them in Python, looks
+each token up once in a dict (raw token -> stem number), and builds everything else with numpy
+over the whole batch: count matrices for sentences and passages over one vocabulary (word
+unigrams and bigrams, single words in scare quotes) and for the words inside long quotations.
+The features derived from them are sparse and dense matrix products:
 
 * word unigrams and bigrams (stemmed), TF-IDF weighted, sublinear, l2-normalised;
 * ``cue`` features: how often the codebook's cue phrases of each frame occur;
@@ -10,8 +12,8 @@ them with sparse matrix products, so the batch path is vectorised:
   negation, certainty, hedges, first person, contrast);
 * ``extras``: sentence length, share of quoted words, scare quotes, question and exclamation marks.
 
-Passage rows are sums of their sentence rows, so the stance model can also look at the sentences
-that carry a frame (see :mod:`framing.model`).
+Passage counts are sums of their sentence counts, so the stance model can also look at the
+sentences that carry a frame (see :mod:`framing.model`).
 """
 
 from __future__ import annotations
@@ -298,15 +300,15 @@ class TextVectorizer:
     def transform(self, texts: Sequence[str]) -> SentenceBatch:
         """Count matrices for every sentence of every passage (passages already validated).
 
-        Python splits each passage into sentences; the batch's sentences are then tokenised in
-        tokens joined by a break token (NUL) between sentences: on ASCII text by mapping every
-        character that cannot be part of a word to a space and splitting (~3x faster than the
-        token regex; a chunk such as "so-called" or "'terrorists" is resolved, once per distinct
-        chunk, by the regex), on other text by the regex. Each token is looked up once in a dict
-        from raw token to stem number. Everything after that (word pairs, vocabulary columns,
-        quotation flags, counts) is numpy over the whole batch. The result equals counting the
-        output of ``_stems`` sentence by sentence, which ``fit`` uses (``tests/test_features.py``
-        checks this on the corpus and on random text).
+        Python splits each passage into sentences and tokenises the sentences, joined by a break
+        token (NUL): ASCII text by mapping every character that cannot be part of a word to a
+        space and splitting (~3x faster than the token regex; a chunk such as "so-called" or
+        "'terrorists" is resolved by the regex, once per distinct chunk), other text by the
+        regex. Each token is looked up once in a dict from raw token to stem number; everything
+        after that (word pairs, vocabulary columns, quotation flags, counts) is numpy over the
+        whole batch. The result equals counting the output of ``_stems`` sentence by sentence,
+        which ``fit`` uses (``tests/test_features.py`` checks this on the corpus and on random
+        text).
         """
         lookup = self._lookup()
         lookup.trim()
@@ -333,9 +335,9 @@ class TextVectorizer:
         quoted = np.zeros(len(codes), dtype=bool)
         scare = np.zeros(len(codes), dtype=bool)
         marks = np.zeros((n_sent, 2))  # question and exclamation marks per sentence
+        starts = np.zeros(n, dtype=np.int64)  # first sentence of each passage
+        np.cumsum(per_passage[:-1], out=starts[1:])
         if marked:
-            starts = np.zeros(n, dtype=np.int64)
-            np.cumsum(per_passage[:-1], out=starts[1:])
             first = np.searchsorted(sent, np.arange(n_sent))  # first stem of each sentence
             for p in marked:
                 for i in range(starts[p], starts[p] + per_passage[p]):
@@ -345,9 +347,9 @@ class TextVectorizer:
                     if '"' in sentence or ("'" in sentence and _SINGLE_QUOTED.search(fold_accents(sentence))):
                         at = first[i]
                         for part, kind in self._parts(fold_accents(sentence)):  # as in _segments
-                            n_tokens, k = lookup.sizes(part)
-                            quoted[at : at + k] = kind == "double" and n_tokens > 3
-                            scare[at : at + k] = bool(kind) and n_tokens <= 3
+                            n_words, k = lookup.sizes(part)
+                            quoted[at : at + k] = kind == "double" and n_words > 3
+                            scare[at : at + k] = bool(kind) and n_words <= 3
                             at += k
         n_tokens = np.bincount(sent, minlength=n_sent)
         words = lookup.unigram[codes]  # code -1 (not a stem of the vocabulary) maps to -1
@@ -368,8 +370,6 @@ class TextVectorizer:
         safe = np.maximum(n_tokens, 1)
         extras = np.column_stack([np.log1p(n_tokens), np.where(n_tokens > 0, n_quoted / safe, 0.0),
                                   np.log1p(n_scare), np.log1p(marks)]).reshape(n_sent, len(EXTRAS))
-        starts = np.zeros(n, dtype=np.int64)
-        np.cumsum(per_passage[:-1], out=starts[1:])
         return SentenceBatch(
             counts=counts,
             counts_p=counts_p,
