@@ -131,6 +131,16 @@ class TextVectorizer:
         self.vocabulary_: dict[str, int] = {}
         self.display_: list[str] = []
 
+    def __getstate__(self) -> dict:
+        """Pickled without the stemmer and the caches (rebuilt on unpickling)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_stem", "_cache", "_expand", "_lookup_cache")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._stem = get_stemmer(self.stemmer)
+        self._cache = _Memo(self._stem)
+        self.known_ = state["_known"]
+
     # -- tokenisation ---------------------------------------------------------------------
     @staticmethod
     def _parts(low: str) -> list[tuple[str, str]]:

@@ -170,6 +170,10 @@ class _Params:
         changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults.get(k))]
         return f"{type(self).__name__}({', '.join(changed)})"
 
+    def __getstate__(self) -> dict:
+        """Pickled without the derived arrays cached for prediction (rebuilt on first use)."""
+        return {k: v for k, v in self.__dict__.items() if not k.endswith("_cache")}
+
     def __sklearn_tags__(self):
         from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
 

@@ -178,3 +178,14 @@ def test_auto_threshold_is_chosen_in_fit_and_kept_on_save(tmp_path, tiny_model):
     assert fixed.decision_threshold_ == 0.7
     P = fixed.predict(TINY_TEXTS)
     np.testing.assert_array_equal(P, (fixed.predict_proba(TINY_TEXTS) >= 0.7).astype(int))
+
+
+def test_a_fitted_model_pickles_and_predicts_the_same(tiny_model):
+    import pickle
+
+    for model in (tiny_model, framing.default_model()):
+        texts = TINY_TEXTS[:6] + ["Peacekeepers will guard the so-called 'airport' of the CS-TO."]
+        before = [r.to_dict() for r in model.classify(texts)]
+        copy = pickle.loads(pickle.dumps(model))
+        assert not any(k.endswith("_cache") for k in vars(copy))
+        assert [r.to_dict() for r in copy.classify(texts)] == before
