@@ -88,3 +88,14 @@ def test_quick_run_describes_machine_passages_and_targets(quick_result):
     for t in targets:
         assert _positive(t["value"]) and isinstance(t["met"], bool), t
     assert "| Target | Measured | Goal | Met |" in stdout and "cores" in stdout
+
+
+def test_stage_profile_runs_and_reports_every_stage():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "stages.py"), "--n", "300"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("framing.classify(list of 300):")
+    reported = {line.split()[0]: float(line.split()[1]) for line in lines[1:]}
+    assert {"transform", "normalize", "_results", "_evidence", "_stance_proba"} <= set(reported)
+    assert all(v > 0 for v in reported.values())
