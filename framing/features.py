@@ -19,6 +19,7 @@ sentences that carry a frame (see :mod:`framing.model`).
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -321,7 +322,7 @@ class TextVectorizer:
         text).
         """
         lookup = self._lookup()
-        lookup.trim()
+        table = lookup.table()  # this batch's token codes, whatever other threads do meanwhile
         sentences: list[str] = []
         per_passage: list[int] = []
         tokens: list[str] = []
@@ -336,12 +337,12 @@ class TextVectorizer:
             if '"' in joined or "'" in joined or "?" in joined or "!" in joined:
                 marked.append(p)
         n_sent, n = len(sentences), len(texts)
-        codes = np.fromiter(map(lookup.codes.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        codes = np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
         breaks = codes == _BREAK
         sent = np.cumsum(breaks)[~breaks]
         codes = codes[~breaks]
         if len(codes) and codes.min() <= -2:  # hyphenated, apostrophised or over-long tokens
-            codes, sent = lookup.expand(codes, sent)
+            codes, sent = lookup.expand(codes, sent, table)
         quoted = np.zeros(len(codes), dtype=bool)
         scare = np.zeros(len(codes), dtype=bool)
         marks = np.zeros((n_sent, 2))  # question and exclamation marks per sentence
@@ -357,7 +358,7 @@ class TextVectorizer:
                     if '"' in sentence or ("'" in sentence and _SINGLE_QUOTED.search(fold_accents(sentence))):
                         at = first[i]
                         for part, kind in self._parts(fold_accents(sentence)):  # as in _segments
-                            n_words, k = lookup.sizes(part)
+                            n_words, k = lookup.sizes(part, table)
                             quoted[at : at + k] = kind == "double" and n_words > 3
                             scare[at : at + k] = bool(kind) and n_words <= 3
                             at += k
@@ -416,20 +417,18 @@ _CACHE_LIMIT = 200_000  # distinct tokens kept per cache; cleared when full, so 
 
 
 class _Memo(dict):
-    """key -> fn(key), computed once per distinct key; emptied when it holds ``_CACHE_LIMIT`` keys
-    (the owner of an unbounded memo empties it itself).
+    """key -> fn(key), computed once per distinct key; emptied when it holds ``_CACHE_LIMIT`` keys.
 
     Streaming millions of real passages (names, numbers, OCR noise) would otherwise grow it
     without bound.
     """
 
-    def __init__(self, fn, *, bounded: bool = True):
+    def __init__(self, fn):
         super().__init__()
         self._fn = fn
-        self._bounded = bounded
 
     def __missing__(self, key: str):
-        if self._bounded and len(self) >= _CACHE_LIMIT:
+        if len(self) >= _CACHE_LIMIT:
             self.clear()
         value = self[key] = self._fn(key)
         return value
@@ -439,10 +438,10 @@ class _Lookup:
     """Integer tables behind ``TextVectorizer.transform`` for one vocabulary.
 
     Every stem that occurs in a vocabulary term gets a number (its *code*); a raw token maps to
-    the code of its stem, or -1 when the stem is in no term. ``codes`` caches that per raw
-    token. A token that is not one plain word (hyphenated, with an apostrophe, or longer than
-    the longest word kept) maps to ``-2 - k``, where ``expansions[k]`` holds the codes it stands
-    for: none, one or several.
+    the code of its stem, or -1 when the stem is in no term. A ``_TokenCodes`` table caches that
+    per raw token. A token that is not one plain word (hyphenated, with an apostrophe, or longer
+    than the longest word kept) maps to ``-2 - k``, where the table's ``expansions[k]`` holds the
+    codes it stands for: none, one or several.
     """
 
     def __init__(self, vec: "TextVectorizer"):
@@ -474,23 +473,28 @@ class _Lookup:
         self.starts_pair = np.zeros(len(codes) + 1, dtype=bool)  # the spare slot (code -1) stays False
         self.starts_pair[self.pair_keys // len(codes) if len(codes) else []] = True
         self.stem_codes = codes
-        self.expansions: list[tuple[int, ...]] = []
-        self.codes = _Memo(self._code, bounded=False)
-        self.codes["\0"] = _BREAK
+        self._table = _TokenCodes(self)
 
-    def _code(self, token: str) -> int:
+    def table(self) -> "_TokenCodes":
+        """The token-code table for the next batch: a fresh one once it holds ``_CACHE_LIMIT``
+        tokens. A batch keeps the table it started with, so its codes never point at
+        expansions that were dropped, in this thread or another."""
+        if len(self._table) >= _CACHE_LIMIT:
+            self._table = _TokenCodes(self)
+        return self._table
+
+    def code(self, token: str, table: "_TokenCodes") -> int:
         """Code of a raw token: a regex token, or a chunk of [a-z0-9'-] (see transform)."""
         if len(token) <= _MAX_TOKEN and "-" not in token and "'" not in token:
             return self.stem_codes.get(self._vec._cache[token], -1)
         expand = self._vec._expand.__getitem__
         stems = [s for tok in _TOKEN.findall(token) for s in expand(tok)[0]]
-        self.expansions.append(tuple(self.stem_codes.get(s, -1) for s in stems))
-        return -1 - len(self.expansions)
+        return table.add_expansion(tuple(self.stem_codes.get(s, -1) for s in stems))
 
-    def sizes(self, text: str) -> tuple[int, int]:
+    def sizes(self, text: str, table: "_TokenCodes") -> tuple[int, int]:
         """How many regex tokens, and how many stems, a piece of folded text holds."""
         chunks = text.translate(_CHUNKS).split() if text.isascii() else _TOKEN.findall(text)
-        codes = list(map(self.codes.__getitem__, chunks))
+        codes = list(map(table.__getitem__, chunks))
         if min(codes, default=0) > -2:  # plain words only: one token and one stem each
             return len(codes), len(codes)
         n_tokens = n_stems = 0
@@ -499,22 +503,15 @@ class _Lookup:
                 n_tokens, n_stems = n_tokens + 1, n_stems + 1
             else:
                 n_tokens += len(_TOKEN.findall(chunk))
-                n_stems += len(self.expansions[-2 - code])
+                n_stems += len(table.expansions[-2 - code])
         return n_tokens, n_stems
 
-    def trim(self) -> None:
-        """Empty the token cache when it is full; called between batches, so the codes of one
-        batch never point at expansions that were dropped."""
-        if len(self.codes) >= _CACHE_LIMIT:
-            self.codes.clear()
-            self.codes["\0"] = _BREAK
-            self.expansions.clear()
-
-    def expand(self, codes: np.ndarray, sent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def expand(codes: np.ndarray, sent: np.ndarray, table: "_TokenCodes") -> tuple[np.ndarray, np.ndarray]:
         """Replace each expansion code by the codes it stands for, repeating the token's
         sentence number alongside."""
         special = np.flatnonzero(codes <= -2)
-        parts = [self.expansions[-2 - c] for c in codes[special].tolist()]
+        parts = [table.expansions[-2 - c] for c in codes[special].tolist()]
         reps = np.ones(len(codes), dtype=np.int64)
         reps[special] = [len(p) for p in parts]
         out = np.repeat(codes, reps)
@@ -536,6 +533,27 @@ class _Lookup:
             hit = self.pair_keys[pos] == key
             out[maybe[hit]] = self.pair_columns[pos[hit]]
         return out
+
+
+class _TokenCodes(dict):
+    """raw token -> code, filled on first sight of a token (``_Lookup.code``), and the
+    expansions its negative codes point at. New expansions are numbered under a lock, so threads
+    sharing a model never get each other's numbers."""
+
+    def __init__(self, lookup: _Lookup):
+        super().__init__({"\0": _BREAK})
+        self._lookup = lookup
+        self.expansions: list[tuple[int, ...]] = []
+        self._lock = threading.Lock()
+
+    def __missing__(self, token: str) -> int:
+        value = self[token] = self._lookup.code(token, self)
+        return value
+
+    def add_expansion(self, codes: tuple[int, ...]) -> int:
+        with self._lock:
+            self.expansions.append(codes)
+            return -1 - len(self.expansions)
 
 
 def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:

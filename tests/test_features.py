@@ -147,3 +147,30 @@ def test_matrices_built_without_scipy_checks_equal_checked_ones(monkeypatch):
     assert (fast["X"] != checked["X"]).nnz == 0 and fast["X"].indices.dtype == checked["X"].indices.dtype
     np.testing.assert_array_equal(fast["proba"], checked["proba"])
     np.testing.assert_array_equal(fast["stance"], checked["stance"])
+
+
+def test_threads_sharing_a_model_get_the_results_of_running_alone(monkeypatch):
+    """Token codes are assigned on first sight and the cache starts afresh when full: threads
+    classifying at once must not get each other's codes (a small cache limit forces fresh
+    tables mid-run)."""
+    import threading
+
+    import framing.features as features
+
+    monkeypatch.setattr(features, "_CACHE_LIMIT", 300)
+    texts = [r.text for r in load_corpus()][:400] + TRICKY
+    chunks = [texts[i::4] for i in range(4)]
+    alone = [[r.to_dict() for r in framing.load_model(framing.api.default_model_path()).classify(c, batch_size=7)]
+             for c in chunks]
+    shared = framing.load_model(framing.api.default_model_path())  # cold caches
+    got: dict[int, list] = {}
+
+    def work(i: int) -> None:
+        got[i] = [r.to_dict() for r in shared.classify(chunks[i], batch_size=7)]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [got[i] for i in range(4)] == alone

@@ -63,8 +63,8 @@ def test_token_caches_are_bounded(monkeypatch):
     vec = TextVectorizer(min_df=1).fit(["alpha beta gamma", "alpha delta"])
     vec.transform([" ".join(f"word{i}" for i in range(500))])
     assert len(vec._cache) <= 50 and len(vec._expand) <= 50
-    # transform's token codes are emptied between batches, never inside one
-    assert len(vec._lookup().codes) == 500 + 1  # and the sentence break
+    # transform's token codes start afresh between batches, never inside one
+    assert len(vec._lookup()._table) == 500 + 1  # and the sentence break
     vec.transform(["alpha betas gammas"])
-    assert len(vec._lookup().codes) == 3 + 1
+    assert len(vec._lookup()._table) == 3 + 1
     assert vec._stems("alpha betas")[0] == ["alpha", "beta"]  # still correct after clearing
