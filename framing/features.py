@@ -39,6 +39,12 @@ _BREAK = 2**62  # the code of the break token
 # On ASCII text: every character that cannot be in a token becomes a space (str.translate has a
 # fast path for ASCII-to-ASCII tables); str.split then gives chunks of [a-z0-9'-] and the breaks.
 _CHUNKS = str.maketrans({c: c if chr(c).isalnum() or chr(c) in "-'\0" else " " for c in range(128)})
+
+
+def _chunks(low: str) -> list[str]:
+    """Raw tokens of folded text for the token-code table: on ASCII text chunks of [a-z0-9'-]
+    (str.translate + str.split, ~3x faster than the regex), else regex tokens; NUL breaks kept."""
+    return low.translate(_CHUNKS).split() if low.isascii() else _TOKEN_OR_BREAK.findall(low)
 _DOUBLE_QUOTED = re.compile(r'"([^"\n]{0,800})"')
 # Starts with the quote itself (the lookbehind follows it), so the engine jumps between quotes.
 _SINGLE_QUOTED = re.compile(r"'(?<![^\W_]')([^'\n]{1,60}?)'(?![^\W_])")
@@ -332,7 +338,7 @@ class TextVectorizer:
             per_passage.append(len(found))
             sentences += found
             joined = fold_accents(" \0 ".join(found))
-            tokens += joined.translate(_CHUNKS).split() if joined.isascii() else _TOKEN_OR_BREAK.findall(joined)
+            tokens += _chunks(joined)
             tokens.append("\0")
             if '"' in joined or "'" in joined or "?" in joined or "!" in joined:
                 marked.append(p)
@@ -355,9 +361,12 @@ class TextVectorizer:
                     sentence = sentences[i]
                     if "?" in sentence or "!" in sentence:
                         marks[i] = sentence.count("?"), sentence.count("!")
-                    if '"' in sentence or ("'" in sentence and _SINGLE_QUOTED.search(fold_accents(sentence))):
+                    if '"' not in sentence and "'" not in sentence:
+                        continue
+                    low = fold_accents(sentence)
+                    if '"' in low or _SINGLE_QUOTED.search(low):
                         at = first[i]
-                        for part, kind in self._parts(fold_accents(sentence)):  # as in _segments
+                        for part, kind in self._parts(low):  # as in _segments
                             n_words, k = lookup.sizes(part, table)
                             quoted[at : at + k] = kind == "double" and n_words > 3
                             scare[at : at + k] = bool(kind) and n_words <= 3
@@ -493,7 +502,7 @@ class _Lookup:
 
     def sizes(self, text: str, table: "_TokenCodes") -> tuple[int, int]:
         """How many regex tokens, and how many stems, a piece of folded text holds."""
-        chunks = text.translate(_CHUNKS).split() if text.isascii() else _TOKEN.findall(text)
+        chunks = _chunks(text)
         codes = list(map(table.__getitem__, chunks))
         if min(codes, default=0) > -2:  # plain words only: one token and one stem each
             return len(codes), len(codes)
@@ -516,9 +525,7 @@ class _Lookup:
         reps[special] = [len(p) for p in parts]
         out = np.repeat(codes, reps)
         first = np.cumsum(reps) - reps
-        lens = reps[special]
-        pos = np.repeat(first[special], lens) + (np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens))
-        out[pos] = [c for p in parts for c in p]
+        out[concat_ranges(first[special], reps[special])] = [c for p in parts for c in p]
         return out, np.repeat(sent, reps)
 
     def pairs(self, codes: np.ndarray) -> np.ndarray:
@@ -533,6 +540,18 @@ class _Lookup:
             hit = self.pair_keys[pos] == key
             out[maybe[hit]] = self.pair_columns[pos[hit]]
         return out
+
+
+def concat_ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """``np.concatenate([np.arange(a, a + n) for a, n in zip(starts, sizes)])``, without the loop.
+
+    Examples
+    --------
+    >>> concat_ranges(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
+    [5, 6, 9, 10, 11]
+    """
+    offsets = np.cumsum(sizes) - sizes
+    return np.repeat(starts - offsets, sizes) + np.arange(int(np.sum(sizes)))
 
 
 class _TokenCodes(dict):

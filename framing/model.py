@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from .codebooks import Codebook, load_codebook
 from .errors import InputTypeError, LabelError, NotFittedError
-from .features import EXTRAS, TextVectorizer, hstack_dense, load_lexicon, tfidf
+from .features import EXTRAS, TextVectorizer, concat_ranges, hstack_dense, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
 from .text import FUNCTION_WORDS, get_stemmer, split_passages
 
@@ -749,8 +749,7 @@ class FrameClassifier(_Params):
             return {}
         sizes = lens[rows]
         pair = np.repeat(np.arange(len(rows)), sizes)
-        first = np.cumsum(sizes) - sizes
-        element = np.repeat(X.indptr[rows], sizes) + np.arange(len(pair)) - first[pair]
+        element = concat_ranges(X.indptr[rows], sizes)  # the row's entries, for each pair
         cols = X.indices[element]
         value = X.data[element] * self._weights()["coef_shown_t"][cols, frames[pair]]
         keep = value > 0
