@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+from itertools import repeat
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -703,78 +704,76 @@ class FrameClassifier(_Params):
     def _results(self, texts: list[str], arrays: dict[str, Any], threshold: float) -> list[PassageResult]:
         proba, stance = arrays["proba"], arrays["stance"]
         frames = list(self.classes_)
-        n_frames = len(frames)
+        n, n_frames = proba.shape
         stance_ids = self.stances_
         # Python lists once per batch: per-row numpy calls cost more than the work they do.
-        p_rows = proba.tolist()
-        order = np.argsort(-proba, axis=1, kind="stable").tolist()
+        # The FramePredictions of the whole batch are made in one C-level map over the flat
+        # (passage, frame) grid, then sliced per passage.
         above = (proba >= threshold) & ~arrays["empty"][:, None]
+        evidence = self._evidence(arrays["X"], above)
+        if stance is None:
+            stance_of, scores = repeat(None), repeat(None)
+        else:
+            stance_of = map(stance_ids.__getitem__, stance.argmax(axis=2).ravel().tolist())
+            scores = map(dict, map(zip, repeat(stance_ids), stance.reshape(n * n_frames, -1).tolist()))
+        # tuple.__new__: NamedTuple's own __new__ is a Python call
+        preds = list(map(tuple.__new__, repeat(FramePrediction),
+                         zip(frames * n, proba.ravel().tolist(), stance_of, scores, evidence)))
+        order = np.argsort(-proba, axis=1, kind="stable").tolist()
+        p_rows = proba.tolist()
         has_label = above.any(axis=1).tolist()
         empty = arrays["empty"].tolist()
         low = (arrays["coverage"] < 0.2).tolist()
-        evidence = self._evidence(arrays["X"], above)
-        if stance is not None:
-            s_rows = stance.tolist()
-            best = stance.argmax(axis=2).tolist()
-        no_evidence: list[tuple[Evidence, ...]] = [()] * n_frames
-        new, Pred = tuple.__new__, FramePrediction  # NamedTuple's own __new__ is a Python call
+        make = PassageResult._make
         out = []
         for i, text in enumerate(texts):
-            ev = evidence.get(i, no_evidence)
-            p_row = p_rows[i]
-            if stance is None:
-                preds = [new(Pred, (f, p, None, None, e)) for f, p, e in zip(frames, p_row, ev)]
-            else:
-                preds = [new(Pred, (f, p, stance_ids[b], dict(zip(stance_ids, sc)), e))
-                         for f, p, b, sc, e in zip(frames, p_row, best[i], s_rows[i], ev)]
             if empty[i]:
                 labels, flags = [], ("empty",)
             else:
+                p_row = p_rows[i]
                 labels = [frames[j] for j in order[i] if p_row[j] >= threshold] if has_label[i] else []
                 flags = ("low_coverage",) if low[i] else ()
-            out.append(PassageResult(text=text, labels=labels, frames=preds, threshold=threshold, flags=flags))
+            out.append(make(text, labels, preds[i * n_frames : (i + 1) * n_frames], threshold, flags))
         return out
 
-    def _evidence(self, X: sp.csr_matrix, above: np.ndarray) -> dict[int, list[tuple[Evidence, ...]]]:
+    def _evidence(self, X: sp.csr_matrix, above: np.ndarray) -> list[tuple[Evidence, ...]]:
         """Evidence of every labelled (passage, frame) pair of a batch, in one pass of numpy.
 
         For passage ``i`` and frame ``j``: the ``evidence_size`` features with the largest
         positive contributions ``X[i, f] * coef_[j, f]`` (function-word-only terms left out),
-        largest first, ties in feature (column) order. Returns {passage: one tuple per frame}.
+        largest first, ties in feature (column) order. Returns one tuple per (passage, frame),
+        flat: entry ``i * n_frames + j``; empty for the pairs that are not labelled.
         """
         k = int(self.evidence_size)
+        out: list[tuple[Evidence, ...]] = [()] * above.size
         lens = np.diff(X.indptr)
         rows, frames = np.nonzero(above & (lens > 0)[:, None])  # pairs, by passage then frame
         if not k or not len(rows):
-            return {}
+            return out
         sizes = lens[rows]
-        pair = np.repeat(np.arange(len(rows)), sizes)
         element = concat_ranges(X.indptr[rows], sizes)  # the row's entries, for each pair
-        cols = X.indices[element]
-        value = X.data[element] * self._weights()["coef_shown_t"][cols, frames[pair]]
-        keep = value > 0
-        pair, value, cols = pair[keep], value[keep], cols[keep]
-        if not len(pair):
-            return {}
+        pair = np.repeat(np.arange(len(rows)), sizes)
+        shown = self._weights()["coef_shown_t"]  # C order: entry (f, j) sits at f * n_frames + j
+        value = X.data[element] * shown.take(X.indices[element] * shown.shape[1] + frames[pair])
+        keep = np.flatnonzero(value > 0)
+        keep = keep[_may_be_top(pair[keep], value[keep], k)]
+        if not len(keep):
+            return out
+        pair, value, element = pair[keep], value[keep], element[keep]
         # One sort for all pairs: the key puts pairs in order and, within a pair, the largest
         # value first (values scaled into (0, 1]; a stable sort keeps feature order for values
         # equal to within ~1e-11 of the largest).
         order = np.argsort(2.0 * pair - value / value.max(), kind="stable")
-        pair, value, cols = pair[order], value[order], cols[order]
-        top = np.arange(len(pair)) - np.searchsorted(pair, pair) < k
-        pair, value, cols = pair[top].tolist(), value[top].tolist(), cols[top].tolist()
+        order = order[_rank_in_group(pair[order]) < k]
+        pair = pair[order]
+        # Every Evidence of the batch in one C-level pass, then sliced per pair.
         names = self.feature_names_
-        out: dict[int, list[tuple[Evidence, ...]]] = {}
-        n_frames = above.shape[1]
-        rows_l, frames_l = rows.tolist(), frames.tolist()
-        start = 0
-        for end in [*(np.flatnonzero(np.diff(pair)) + 1).tolist(), len(pair)]:
-            p = pair[start]
-            row = out.get(rows_l[p])
-            if row is None:
-                row = out[rows_l[p]] = [()] * n_frames
-            row[frames_l[p]] = tuple(map(Evidence._make, zip(map(names.__getitem__, cols[start:end]), value[start:end])))
-            start = end
+        made = list(map(tuple.__new__, repeat(Evidence),
+                        zip(map(names.__getitem__, X.indices[element[order]].tolist()), value[order].tolist())))
+        starts = _group_starts(pair)
+        where = (rows * above.shape[1] + frames)[pair[starts]].tolist()
+        for flat, start, end in zip(where, starts.tolist(), [*starts[1:].tolist(), len(pair)]):
+            out[flat] = tuple(made[start:end])
         return out
 
     def _evidence_mask(self) -> np.ndarray:
@@ -904,6 +903,54 @@ class FrameClassifier(_Params):
         passages = split_passages(text, max_words=max_words, window=window)
         results = self.classify(passages, threshold=threshold) if passages else []
         return DocumentResult.from_passages(results, list(self.classes_), list(self.stances_))
+
+
+def _group_starts(group: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted (or grouped) array."""
+    new = np.empty(len(group), dtype=bool)
+    new[:1] = True
+    np.not_equal(group[1:], group[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
+def _rank_in_group(group: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal values (grouped array).
+
+    Examples
+    --------
+    >>> _rank_in_group(np.array([0, 0, 0, 3, 5, 5])).tolist()
+    [0, 1, 2, 0, 0, 1]
+    """
+    starts = _group_starts(group)
+    return np.arange(len(group)) - np.repeat(starts, np.diff(starts, append=len(group)))
+
+
+def _may_be_top(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
+    """Mask of the values that can be among the ``k`` largest of their group (grouped array).
+
+    Cuts the sort in ``_evidence`` to a few candidates per group, exactly: each group of at
+    least ``k`` values is cut into ``k`` runs, and the smallest run maximum is a lower bound of
+    its ``k``-th largest value (the ``k`` run maxima are ``k`` values at least that large). Values
+    under the bound cannot be in the top ``k``; ties with it are kept.
+
+    Examples
+    --------
+    >>> _may_be_top(np.array([0, 0, 0, 0, 1]), np.array([5.0, 1.0, 4.0, 3.0, 2.0]), 2).tolist()
+    [True, False, True, False, True]
+    """
+    if not len(group):
+        return np.zeros(0, dtype=bool)
+    starts = _group_starts(group)
+    sizes = np.diff(starts, append=len(group))
+    size = np.repeat(sizes, sizes)
+    run = np.repeat(np.arange(len(starts)) * k, sizes) + _rank_in_group(group) * k // size
+    run_starts = _group_starts(run)
+    run_max = np.maximum.reduceat(value, run_starts)
+    # Groups of fewer than k values have fewer runs; they keep every value (bound -inf).
+    n_runs = np.minimum(sizes, k)
+    bound = np.minimum.reduceat(run_max, np.cumsum(n_runs) - n_runs)
+    bound[sizes < k] = -np.inf
+    return value >= np.repeat(bound, sizes)
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:

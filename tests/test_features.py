@@ -135,6 +135,21 @@ def test_evidence_matches_the_definition():
     assert checked > 500
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 4)), max_size=80), st.integers(1, 6))
+def test_evidence_prefilter_keeps_the_top_values_of_each_group(items, k):
+    from framing.model import _may_be_top
+
+    items.sort(key=lambda item: item[0])  # grouped; small integer values make many ties
+    group = np.array([g for g, _ in items], dtype=np.int64)
+    value = np.array([v for _, v in items], dtype=float)
+    mask = _may_be_top(group, value, k)
+    for g in set(group.tolist()):
+        idx = np.flatnonzero(group == g)
+        kth = np.sort(value[idx])[::-1][min(k, len(idx)) - 1]
+        assert mask[idx[value[idx] >= kth]].all()  # the top k and every tie with the k-th
+
+
 def test_matrices_built_without_scipy_checks_equal_checked_ones(monkeypatch):
     import framing.features as features
 
