@@ -35,7 +35,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)  # the same tokens on ASCII text, ~40% faster
 # transform joins the sentences of a passage with NUL, which comes out as a (break) token
 _TOKEN_OR_BREAK = re.compile(_TOKEN.pattern + "|\0")
-_BREAK = 2**62  # the code of the break token
+# Codes of the tokens transform inserts: a sentence break (NUL), and a marker before each part
+# of a sentence with quotations (the inside of a double or single quotation, or the text between).
+_BREAK = 2**62
+_MARKERS = {"double": "\1", "single": "\2", "": "\3"}
+_MARKER_CODES = {"\0": _BREAK, "\1": _BREAK + 1, "\2": _BREAK + 2, "\3": _BREAK + 3}
 # On ASCII text: every character that cannot be in a token becomes a space (str.translate has a
 # fast path for ASCII-to-ASCII tables); str.split then gives chunks of [a-z0-9'-] and the breaks.
 _CHUNKS = str.maketrans({c: c if chr(c).isalnum() or chr(c) in "-'\0" else " " for c in range(128)})
@@ -329,48 +333,58 @@ class TextVectorizer:
         """
         lookup = self._lookup()
         table = lookup.table()  # this batch's token codes, whatever other threads do meanwhile
-        sentences: list[str] = []
-        per_passage: list[int] = []
         tokens: list[str] = []
-        marked: list[int] = []  # passages with quotation, question or exclamation marks
-        for p, text in enumerate(texts):
+        per_passage: list[int] = []
+        marks: list[tuple[int, int, int]] = []  # (sentence, question marks, exclamation marks)
+        n_sent = 0
+        for text in texts:
             found = split_sentences(normalize(text)) or [""]  # normalize removed every NUL
-            per_passage.append(len(found))
-            sentences += found
             joined = fold_accents(" \0 ".join(found))
-            tokens += _chunks(joined)
-            tokens.append("\0")
-            if '"' in joined or "'" in joined or "?" in joined or "!" in joined:
-                marked.append(p)
-        n_sent, n = len(sentences), len(texts)
+            if '"' in joined or ("'" in joined and _SINGLE_QUOTED.search(joined)):
+                # Quotations: each part of a quoting sentence follows a marker of its kind, so
+                # numpy can size the parts (a sentence match is also a match in the passage).
+                for low in joined.split(" \0 "):
+                    parts = self._parts(low)
+                    if len(parts) == 1:
+                        tokens += _chunks(low)
+                    else:
+                        for part, kind in parts:
+                            tokens.append(_MARKERS[kind])
+                            tokens += _chunks(part)
+                    tokens.append("\0")
+            else:
+                tokens += _chunks(joined)
+                tokens.append("\0")
+            if "?" in joined or "!" in joined:
+                marks += [(n_sent + i, s.count("?"), s.count("!")) for i, s in enumerate(found) if "?" in s or "!" in s]
+            per_passage.append(len(found))
+            n_sent += len(found)
+        n = len(texts)
         codes = np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-        breaks = codes == _BREAK
-        sent = np.cumsum(breaks)[~breaks]
-        codes = codes[~breaks]
+        special = codes >= _BREAK
+        word = np.flatnonzero(~special)
+        sent = np.cumsum(codes == _BREAK)[word]  # a token's sentence: the breaks before it
+        if len(special) - len(word) > n_sent:  # markers: quotations
+            # Segments start at each break or marker; a token takes its segment's kind, and the
+            # segment's size in regex tokens decides quotation (over 3) or scare quotes (1-3).
+            seg = np.cumsum(special)[word]
+            kind = np.concatenate(([_BREAK], codes[special]))
+            in_double = kind == _MARKER_CODES["\1"]
+            size = np.bincount(seg, weights=lookup.token_counts(codes[word], table), minlength=len(kind))
+            quoted = (in_double & (size > 3))[seg]
+            scare = ((in_double | (kind == _MARKER_CODES["\2"])) & (size <= 3))[seg]
+        else:
+            quoted = scare = np.zeros(len(word), dtype=bool)
+        codes = codes[word]
         if len(codes) and codes.min() <= -2:  # hyphenated, apostrophised or over-long tokens
-            codes, sent = lookup.expand(codes, sent, table)
-        quoted = np.zeros(len(codes), dtype=bool)
-        scare = np.zeros(len(codes), dtype=bool)
-        marks = np.zeros((n_sent, 2))  # question and exclamation marks per sentence
+            codes, reps = lookup.expand(codes, table)
+            sent, quoted, scare = np.repeat(sent, reps), np.repeat(quoted, reps), np.repeat(scare, reps)
         starts = np.zeros(n, dtype=np.int64)  # first sentence of each passage
         np.cumsum(per_passage[:-1], out=starts[1:])
-        if marked:
-            first = np.searchsorted(sent, np.arange(n_sent))  # first stem of each sentence
-            for p in marked:
-                for i in range(starts[p], starts[p] + per_passage[p]):
-                    sentence = sentences[i]
-                    if "?" in sentence or "!" in sentence:
-                        marks[i] = sentence.count("?"), sentence.count("!")
-                    if '"' not in sentence and "'" not in sentence:
-                        continue
-                    low = fold_accents(sentence)
-                    if '"' in low or _SINGLE_QUOTED.search(low):
-                        at = first[i]
-                        for part, kind in self._parts(low):  # as in _segments
-                            n_words, k = lookup.sizes(part, table)
-                            quoted[at : at + k] = kind == "double" and n_words > 3
-                            scare[at : at + k] = bool(kind) and n_words <= 3
-                            at += k
+        marks_m = np.zeros((n_sent, 2))  # question and exclamation marks per sentence
+        if marks:
+            at, q, e = np.array(marks).T
+            marks_m[at] = np.column_stack([q, e])
         n_tokens = np.bincount(sent, minlength=n_sent)
         words = lookup.unigram[codes]  # code -1 (not a stem of the vocabulary) maps to -1
         same = sent[:-1] == sent[1:]
@@ -389,7 +403,7 @@ class TextVectorizer:
         n_scare = np.bincount(sent[scare], minlength=n_sent)
         safe = np.maximum(n_tokens, 1)
         extras = np.column_stack([np.log1p(n_tokens), np.where(n_tokens > 0, n_quoted / safe, 0.0),
-                                  np.log1p(n_scare), np.log1p(marks)]).reshape(n_sent, len(EXTRAS))
+                                  np.log1p(n_scare), np.log1p(marks_m)]).reshape(n_sent, len(EXTRAS))
         return SentenceBatch(
             counts=counts,
             counts_p=counts_p,
@@ -476,11 +490,7 @@ class _Lookup:
                 self.scare[codes[parts[0]]] = column
             else:
                 self.unigram[codes[parts[0]]] = column
-        order = np.argsort(keys, kind="stable")
-        self.pair_keys = np.asarray(keys, dtype=np.int64)[order]
-        self.pair_columns = np.asarray(columns, dtype=np.int64)[order]
-        self.starts_pair = np.zeros(len(codes) + 1, dtype=bool)  # the spare slot (code -1) stays False
-        self.starts_pair[self.pair_keys // len(codes) if len(codes) else []] = True
+        self.pair_columns = _IntMap(np.asarray(keys, dtype=np.int64), np.asarray(columns, dtype=np.int64))
         self.stem_codes = codes
         self._table = _TokenCodes(self)
 
@@ -497,28 +507,22 @@ class _Lookup:
         if len(token) <= _MAX_TOKEN and "-" not in token and "'" not in token:
             return self.stem_codes.get(self._vec._cache[token], -1)
         expand = self._vec._expand.__getitem__
-        stems = [s for tok in _TOKEN.findall(token) for s in expand(tok)[0]]
-        return table.add_expansion(tuple(self.stem_codes.get(s, -1) for s in stems))
-
-    def sizes(self, text: str, table: "_TokenCodes") -> tuple[int, int]:
-        """How many regex tokens, and how many stems, a piece of folded text holds."""
-        chunks = _chunks(text)
-        codes = list(map(table.__getitem__, chunks))
-        if min(codes, default=0) > -2:  # plain words only: one token and one stem each
-            return len(codes), len(codes)
-        n_tokens = n_stems = 0
-        for chunk, code in zip(chunks, codes):
-            if code > -2:
-                n_tokens, n_stems = n_tokens + 1, n_stems + 1
-            else:
-                n_tokens += len(_TOKEN.findall(chunk))
-                n_stems += len(table.expansions[-2 - code])
-        return n_tokens, n_stems
+        found = _TOKEN.findall(token)
+        stems = [s for tok in found for s in expand(tok)[0]]
+        return table.add_expansion(tuple(self.stem_codes.get(s, -1) for s in stems), len(found))
 
     @staticmethod
-    def expand(codes: np.ndarray, sent: np.ndarray, table: "_TokenCodes") -> tuple[np.ndarray, np.ndarray]:
-        """Replace each expansion code by the codes it stands for, repeating the token's
-        sentence number alongside."""
+    def token_counts(codes: np.ndarray, table: "_TokenCodes") -> np.ndarray:
+        """How many regex tokens each raw token's code stands for (a chunk such as "--" none)."""
+        out = np.ones(len(codes))
+        special = np.flatnonzero(codes <= -2)
+        out[special] = [table.n_found[-2 - c] for c in codes[special].tolist()]
+        return out
+
+    @staticmethod
+    def expand(codes: np.ndarray, table: "_TokenCodes") -> tuple[np.ndarray, np.ndarray]:
+        """Replace each expansion code by the codes it stands for; also returns how many codes
+        each input code became (for np.repeat of arrays alongside)."""
         special = np.flatnonzero(codes <= -2)
         parts = [table.expansions[-2 - c] for c in codes[special].tolist()]
         reps = np.ones(len(codes), dtype=np.int64)
@@ -526,19 +530,56 @@ class _Lookup:
         out = np.repeat(codes, reps)
         first = np.cumsum(reps) - reps
         out[concat_ranges(first[special], reps[special])] = [c for p in parts for c in p]
-        return out, np.repeat(sent, reps)
+        return out, reps
 
     def pairs(self, codes: np.ndarray) -> np.ndarray:
         """Vocabulary column of each adjacent pair of codes (-1 where the pair is no term)."""
-        out = np.full(max(len(codes) - 1, 0), -1, dtype=np.int64)
         a, b = codes[:-1], codes[1:]
-        # Only pairs whose first word starts some term are searched (about half of them).
-        maybe = np.flatnonzero(self.starts_pair[a] & (b >= 0))
-        if len(maybe):
-            key = a[maybe] * (len(self.unigram) - 1) + b[maybe]
-            pos = np.minimum(np.searchsorted(self.pair_keys, key), len(self.pair_keys) - 1)
-            hit = self.pair_keys[pos] == key
-            out[maybe[hit]] = self.pair_columns[pos[hit]]
+        key = a * (len(self.unigram) - 1) + b
+        key[(a < 0) | (b < 0)] = -1
+        return self.pair_columns.get(key)
+
+
+class _IntMap:
+    """A read-only hash table from int64 keys (>= 0) to int64 values, looked up with numpy.
+
+    Open addressing with linear probing in a table of at least 8x as many slots as keys, the
+    key's low bits as its first slot. ``np.searchsorted`` on sorted keys did the same lookups
+    ~7x slower (a binary search with a cache miss at every step).
+
+    Examples
+    --------
+    >>> m = _IntMap(np.array([3, 19, 35]), np.array([30, 190, 350]))
+    >>> m.get(np.array([19, 4, 35, -1, 3])).tolist()
+    [190, -1, 350, -1, 30]
+    """
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        self.mask = (1 << max(int(len(keys)).bit_length() + 3, 4)) - 1
+        self.keys = np.full(self.mask + 1, -1, dtype=np.int64)  # -1: empty slot
+        self.values = np.full(self.mask + 1, -1, dtype=np.int64)
+        pending, slot = np.arange(len(keys)), keys & self.mask
+        while len(pending):  # each round fills every free slot some pending key wants
+            free = self.keys[slot] == -1
+            taken, first = np.unique(slot[free], return_index=True)
+            placed = pending[free][first]
+            self.keys[taken], self.values[taken] = keys[placed], values[placed]
+            left = np.ones(len(pending), dtype=bool)
+            left[np.flatnonzero(free)[first]] = False
+            pending, slot = pending[left], (slot[left] + 1) & self.mask
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, -1 for keys not in the table (negative keys included)."""
+        slot = keys & self.mask
+        found = self.keys[slot]
+        out = np.where(found == keys, self.values[slot], -1)
+        probe = np.flatnonzero((found != keys) & (found != -1))
+        while len(probe):
+            slot[probe] = (slot[probe] + 1) & self.mask
+            found = self.keys[slot[probe]]
+            hit = found == keys[probe]
+            out[probe[hit]] = self.values[slot[probe[hit]]]
+            probe = probe[~hit & (found != -1)]
         return out
 
 
@@ -556,22 +597,25 @@ def concat_ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 class _TokenCodes(dict):
     """raw token -> code, filled on first sight of a token (``_Lookup.code``), and the
-    expansions its negative codes point at. New expansions are numbered under a lock, so threads
-    sharing a model never get each other's numbers."""
+    expansions its negative codes point at (with the number of regex tokens each stands for).
+    New expansions are numbered under a lock, so threads sharing a model never get each other's
+    numbers."""
 
     def __init__(self, lookup: _Lookup):
-        super().__init__({"\0": _BREAK})
+        super().__init__(_MARKER_CODES)
         self._lookup = lookup
         self.expansions: list[tuple[int, ...]] = []
+        self.n_found: list[int] = []
         self._lock = threading.Lock()
 
     def __missing__(self, token: str) -> int:
         value = self[token] = self._lookup.code(token, self)
         return value
 
-    def add_expansion(self, codes: tuple[int, ...]) -> int:
+    def add_expansion(self, codes: tuple[int, ...], n_found: int) -> int:
         with self._lock:
             self.expansions.append(codes)
+            self.n_found.append(n_found)
             return -1 - len(self.expansions)
 
 
@@ -621,6 +665,8 @@ def _count_matrices(specs, rows: tuple[int, ...], width: int) -> list[sp.csr_mat
     keys = np.concatenate([off + r * width + c for spec, off in zip(specs, offsets) for r, c in spec])
     cols = np.concatenate([c for spec in specs for _, c in spec])
     keys = keys[cols >= 0]
+    if offsets[-1] < 2**31:  # numpy sorts int32 about twice as fast as int64
+        keys = keys.astype(np.int32)
     keys.sort()
     new = np.empty(len(keys), dtype=bool)
     new[:1] = True
@@ -630,7 +676,7 @@ def _count_matrices(specs, rows: tuple[int, ...], width: int) -> list[sp.csr_mat
     keys = keys[first]
     out = []
     for off, n in zip(offsets, rows):
-        indptr = np.searchsorted(keys, off + np.arange(n + 1) * width)
+        indptr = np.searchsorted(keys, (off + np.arange(n + 1) * width).astype(keys.dtype))
         part = slice(indptr[0], indptr[-1])
         out.append(_csr(counts[part], keys[part] % width, indptr - indptr[0], (n, width)))
     return out
