@@ -60,6 +60,9 @@ _TAGS = re.compile(r"<(?:script|style)\b[^>]*>.*?</(?:script|style)>|<[^>]{0,500
 _SPACED_HYPHEN = re.compile(r"-(?<=[a-z]-) +(?=[a-z])")
 _LINEBREAK_HYPHEN = re.compile(r"-(?<=[^\W\d_]-)[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
 
+_HYPHEN_GAP = re.compile(r"-[ \t\r\n]")  # where either pattern above can match
+_PRINTABLE_BUT_BACKQUOTE = bytes(c for c in range(32, 127) if c != ord("`"))
+
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -87,7 +90,9 @@ def normalize(text: str) -> str:
     '"Foreign-trained" collea-gues - he said'
     """
     if text.isascii():
-        if not text.isprintable() or "`" in text:  # control characters (or just line breaks)
+        # control characters (or just line breaks) or backquotes: the bytes left when every
+        # printable character but "`" is deleted (~3x faster than str.isprintable)
+        if text.encode("ascii").translate(None, _PRINTABLE_BUT_BACKQUOTE):
             text = _map_characters(text)
     else:
         try:
@@ -98,7 +103,7 @@ def normalize(text: str) -> str:
     markup = "<" in text or "&" in text
     if markup:  # entities may decode to exotic spaces (&nbsp;, &thinsp;): _SPACES below
         text = _map_characters(html.unescape(_TAGS.sub(" ", text)))
-    if "- " in text or "-\t" in text or "-\n" in text or "-\r" in text:
+    if "-" in text and _HYPHEN_GAP.search(text):
         text = _LINEBREAK_HYPHEN.sub("-", text)
         text = _SPACED_HYPHEN.sub("-", text)
     if "  " in text or "\t" in text or (markup and not text.isascii()):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from framing.features import TextVectorizer
 from framing.text import light_stem, normalize, split_passages, split_sentences
 
 
 def test_quotes_dashes_and_invisible_characters():
     assert normalize("“a” ‘b’ c—d\u00adx\u200by") == '"a" \'b\' c - dxy'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", " ", "  ", "-", "\t", "\n", "\r", "\x07", "\x7f", "`", "<b>", "&amp;", ".", "x"]),
+                max_size=30).map("".join))
+def test_ascii_shortcuts_agree_with_the_general_path(text):
+    # A zero-width space is removed by the character map but sends the text down the general path.
+    assert normalize(text) == normalize("\u200b" + text)
 
 
 def test_broken_hyphenation_is_rejoined_when_the_word_is_known():
@@ -64,7 +75,8 @@ def test_token_caches_are_bounded(monkeypatch):
     vec.transform([" ".join(f"word{i}" for i in range(500))])
     assert len(vec._cache) <= 50 and len(vec._expand) <= 50
     # transform's token codes start afresh between batches, never inside one
-    assert len(vec._lookup()._table) == 500 + 1  # and the sentence break
+    preset = len(features._MARKER_CODES)  # the sentence break and quotation markers
+    assert len(vec._lookup()._table) == 500 + preset
     vec.transform(["alpha betas gammas"])
-    assert len(vec._lookup()._table) == 3 + 1
+    assert len(vec._lookup()._table) == 3 + preset
     assert vec._stems("alpha betas")[0] == ["alpha", "beta"]  # still correct after clearing
