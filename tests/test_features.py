@@ -10,6 +10,7 @@ found for a whole batch at once) is checked the same way.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 import numpy as np
@@ -189,3 +190,23 @@ def test_threads_sharing_a_model_get_the_results_of_running_alone(monkeypatch):
     for t in threads:
         t.join()
     assert [got[i] for i in range(4)] == alone
+
+
+_CHUNK_TEXT = st.lists(st.sampled_from(["a", "z", "0", "9", "-", "'", " ", ".", "\0", "\1", "\2", "\3", "\4", "troops",
+                                        "q" * 8, "w" * 9, "e" * 16, "r" * 17, "so-called", "'s", "--",
+                                        # known words of 8-16 letters and near misses that differ in the last byte
+                                        "revolution", "revolutiox", "interference", "interferencx", "protests", "protestx",
+                                        "demonstrators", "demonstratorx"]),
+                       max_size=40).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CHUNK_TEXT, min_size=1, max_size=3))
+def test_token_codes_in_numpy_equal_a_lookup_per_token(texts):
+    from framing.features import _HOLE, _HOLE_CODE, _ascii_codes, _chunks
+
+    vec = framing.default_model().vectorizer_
+    table = vec._lookup()._table.__class__(vec._lookup())  # a fresh table: every chunk is new at first
+    for text in texts * 2:  # then seen again
+        tokens = [t for piece in re.split("([\0-\4])", text) for t in ([piece] if len(piece) == 1 and piece <= "\4" else _chunks(piece))]
+        assert _ascii_codes(text, table).tolist() == [_HOLE_CODE if t == _HOLE else table[t] for t in tokens]
