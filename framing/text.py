@@ -205,6 +205,27 @@ ABBREVIATIONS = frozenset(
 _SENT_END = re.compile(r"""[.!?\n](?:(?<=[.!?])[.!?]*["')\]]*(?:(?=\s+["'(\[]?[^\W_a-z])|\s*\n)|(?<=\n)\s*\n)""")
 
 
+_END_BYTES = bytes.maketrans(b".!?\n", b"\0\0\0\0")
+
+
+def _sentence_ends(text: str) -> list[re.Match]:
+    """``list(_SENT_END.finditer(text))`` for ASCII text, ~2x faster: a pattern that starts with a
+    character class makes the regex engine test every position (~6 ns a character), so the
+    candidates (the characters . ! ? and line breaks) are found by a byte search instead."""
+    marked = text.encode("ascii").translate(_END_BYTES)
+    found = []
+    at = marked.find(0)
+    while at >= 0:
+        match = _SENT_END.match(text, at)  # a NUL of the text itself never matches
+        if match:
+            found.append(match)
+            at = match.end()
+        else:
+            at += 1
+        at = marked.find(0, at)
+    return found
+
+
 def split_sentences(text: str) -> list[str]:
     """Split normalised text into sentences.
 
@@ -219,7 +240,7 @@ def split_sentences(text: str) -> list[str]:
     """
     sentences: list[str] = []
     start = 0
-    for match in _SENT_END.finditer(text):
+    for match in _sentence_ends(text) if text.isascii() else _SENT_END.finditer(text):
         end = match.end()
         if text[match.start()] == ".":
             word_start = text.rfind(" ", start, match.start()) + 1

@@ -21,6 +21,15 @@ def test_ascii_shortcuts_agree_with_the_general_path(text):
     assert normalize(text) == normalize("\u200b" + text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", "7", " ", ".", "!", "?", "\n", "\n\n", '"', "'", ")", "(", "Mr.", "\0", "..."]),
+                max_size=40).map("".join))
+def test_sentence_ends_found_by_byte_search_equal_the_regex_scan(text):
+    from framing.text import _SENT_END, _sentence_ends
+
+    assert [m.span() for m in _sentence_ends(text)] == [m.span() for m in _SENT_END.finditer(text)]
+
+
 def test_broken_hyphenation_is_rejoined_when_the_word_is_known():
     vec = TextVectorizer(min_df=1).fit(["Our colleagues and the CSTO met.", "colleagues of the CSTO"])
     for text in ["our collea- gues", "our collea-\ngues", "our collea-gues"]:
