@@ -21,7 +21,11 @@ def gc_paused(n: int):
     """Pause the cyclic garbage collector while ``n`` (over 200) results or their dicts are built.
 
     Results are many small containers without reference cycles; on long lists the collector
-    runs passes over them again and again (measured: 20-45% of building them).
+    runs passes over them again and again (measured: 20-45% of building them). When the pause
+    ends, every tracked object goes straight to the oldest generation (``gc.freeze()`` then
+    ``gc.unfreeze()``, a constant-time move) instead of being traversed by the next young
+    collection, which cost ~5% of ``classify(list)``. This is skipped when the program has
+    frozen objects of its own (``gc.get_freeze_count()``), which unfreezing would release.
 
     Examples
     --------
@@ -38,6 +42,9 @@ def gc_paused(n: int):
         yield
     finally:
         if pause:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

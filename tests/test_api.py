@@ -150,3 +150,42 @@ def test_inference_does_not_import_sklearn_or_nltk():
             "print('sklearn' in sys.modules, 'nltk' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_results_of_a_long_list_skip_the_young_collection():
+    import gc
+
+    from framing.results import gc_paused
+
+    started: list[int] = []
+
+    def record(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        with gc_paused(10_000):
+            assert not gc.isenabled()
+            kept = [[i] for i in range(50_000)]
+        more = [[i] for i in range(100)]  # allocations after the pause would trigger a pending collection
+        assert gc.isenabled() and started == [], "a collection traversed the objects made during the pause"
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.callbacks.remove(record)
+    assert len(kept) + len(more) == 50_100
+
+
+def test_objects_the_program_froze_stay_frozen():
+    import gc
+
+    from framing.results import gc_paused
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused(10_000):
+            kept = [[i] for i in range(1_000)]
+        assert gc.get_freeze_count() == frozen and gc.isenabled() and len(kept) == 1_000
+    finally:
+        gc.unfreeze()
