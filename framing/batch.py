@@ -339,6 +339,8 @@ class _Writer:
 
     def __init__(self, fmt: str, frames: list[str], include_text: bool) -> None:
         self.fmt, self.frames, self.include_text = fmt, frames, include_text
+        # json.dumps with options builds an encoder per call (~15% of encoding a record)
+        self._json = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
     def header(self) -> bytes:
         if self.fmt != "csv":
@@ -352,8 +354,7 @@ class _Writer:
             return "".join(self._summary(r) + "\n" for r in records).encode("utf-8", "backslashreplace")
         if self.fmt != "csv":
             # backslashreplace turns a lone surrogate into its JSON escape (valid JSON, valid UTF-8)
-            return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n"
-                           for r in records).encode("utf-8", "backslashreplace")
+            return "".join(self._json(r) + "\n" for r in records).encode("utf-8", "backslashreplace")
         rows = []
         for r in records:
             row = [r["id"]] + ([r.get("text", "")] if self.include_text else [])
