@@ -2,8 +2,9 @@
 
 ``TextVectorizer.transform`` splits passages into sentences in Python, tokenises them and looks
 each token's stem number up in numpy (a dict per token for text that is not ASCII), and builds
-everything else with numpy over the whole batch: count matrices for sentences and passages over one vocabulary (word
-unigrams and bigrams, single words in scare quotes) and for the words inside long quotations.
+everything else with numpy over the whole batch: count matrices for sentences and passages over
+one vocabulary (word unigrams and bigrams, single words in scare quotes) and for the words inside
+long quotations.
 The features derived from them are sparse and dense matrix products:
 
 * word unigrams and bigrams (stemmed), TF-IDF weighted, sublinear, l2-normalised;
