@@ -358,8 +358,8 @@ class TextVectorizer:
                 # Quotations: each part of a quoting sentence follows a marker of its kind, so
                 # numpy can size the parts (a sentence match is also a match in the passage).
                 for low in joined.split(" \0 "):
-                    parts = self._parts(low)
-                    if len(parts) == 1:
+                    parts = self._parts(low) if '"' in low or "'" in low else ()
+                    if len(parts) <= 1:
                         mine.append(low)
                     else:
                         for part, kind in parts:
