@@ -36,13 +36,14 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)  # the same tokens on ASCII text, ~40% faster
 # transform joins the sentences of a passage with NUL, which comes out as a (break) token
 _TOKEN_OR_BREAK = re.compile(_TOKEN.pattern + "|\0")
-# Codes of the tokens transform inserts: a sentence break (NUL), and a marker before each part
-# of a sentence with quotations (the inside of a double or single quotation, or the text between).
+# Codes of the tokens transform inserts: a sentence break (NUL); a marker before each part of a
+# sentence with quotations (the inside of a double or single quotation, or the text between);
+# and, in the batch's ASCII text, a hole that holds the place of a passage that is not ASCII.
 _BREAK = 2**62
 _MARKERS = {"double": "\1", "single": "\2", "": "\3"}
-_MARKER_CODES = {"\0": _BREAK, "\1": _BREAK + 1, "\2": _BREAK + 2, "\3": _BREAK + 3}
-# In the batch's ASCII text, "\4" holds the place of a passage tokenised apart (not ASCII).
-_HOLE, _HOLE_CODE = "\4", _BREAK + 4
+_HOLE = "\4"
+_SPECIAL_CODES = {chr(i): _BREAK + i for i in range(5)}  # "\0" to "\4"
+_NUMPY_FROM = 4000  # characters of ASCII text from which _ascii_codes beats a dict lookup per token
 _NO_KEY = 2**62  # a key no _IntMap holds
 _UNSEEN = -(2**62)  # "not in the map" for maps whose values can be any code
 _IN_CHUNK = np.zeros(256, dtype=bool)  # the bytes of chunks of folded ASCII text: [a-z0-9'-]
@@ -371,18 +372,22 @@ class TextVectorizer:
                 pieces += mine
             else:
                 pieces.append(_HOLE)
-                apart.append([t for piece in mine for t in ([piece] if piece in _MARKER_CODES else _chunks(piece))])
+                apart.append(mine)
             if "?" in joined or "!" in joined:
                 marks += [(n_sent + i, s.count("?"), s.count("!")) for i, s in enumerate(found) if "?" in s or "!" in s]
             per_passage.append(len(found))
             n_sent += len(found)
         n = len(texts)
-        codes = _ascii_codes("".join(pieces), table)
+        text = "".join(pieces)
+        if len(text) >= _NUMPY_FROM:
+            codes = _ascii_codes(text, table)
+        else:  # a short batch (a single call): numpy's cost per call exceeds its gain
+            codes = _token_codes(pieces, table)
         if apart:  # fill each hole with its passage's codes
-            holes = np.flatnonzero(codes == _HOLE_CODE)
+            holes = np.flatnonzero(codes == _SPECIAL_CODES[_HOLE])
             filled = [codes[: holes[0]]]
-            for k, tokens in enumerate(apart):
-                filled.append(np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens)))
+            for k, mine in enumerate(apart):
+                filled.append(_token_codes(mine, table))
                 filled.append(codes[holes[k] + 1 : holes[k + 1] if k + 1 < len(holes) else len(codes)])
             codes = np.concatenate(filled)
         special = codes >= _BREAK
@@ -393,10 +398,10 @@ class TextVectorizer:
             # segment's size in regex tokens decides quotation (over 3) or scare quotes (1-3).
             seg = np.cumsum(special)[word]
             kind = np.concatenate(([_BREAK], codes[special]))
-            in_double = kind == _MARKER_CODES["\1"]
+            in_double = kind == _SPECIAL_CODES["\1"]
             size = np.bincount(seg, weights=lookup.token_counts(codes[word], table), minlength=len(kind))
             quoted = (in_double & (size > 3))[seg]
-            scare = ((in_double | (kind == _MARKER_CODES["\2"])) & (size <= 3))[seg]
+            scare = ((in_double | (kind == _SPECIAL_CODES["\2"])) & (size <= 3))[seg]
         else:
             quoted = scare = np.zeros(len(word), dtype=bool)
         codes = codes[word]
@@ -626,20 +631,30 @@ class _IntMap:
     def get(self, keys: tuple[np.ndarray, ...], default: int = -1) -> np.ndarray:
         """The value of each key (numbers >= 0), ``default`` for keys not in the map."""
         slot = self._slot(keys)
-        hit = np.ones(len(slot), dtype=bool)
-        for mine, k in zip(self.keys, keys):
+        found = self.keys[0][slot]
+        hit = found == keys[0]
+        for mine, k in zip(self.keys[1:], keys[1:]):
             hit &= mine[slot] == k
         out = np.where(hit, self.values[slot], default)
-        probe = np.flatnonzero(~hit & (self.keys[0][slot] != -1))
+        probe = np.flatnonzero(~hit & (found != -1))
         while len(probe):
             slot[probe] = (slot[probe] + 1) & self.mask
             at = slot[probe]
-            hit = np.ones(len(probe), dtype=bool)
-            for mine, k in zip(self.keys, keys):
+            found = self.keys[0][at]
+            hit = found == keys[0][probe]
+            for mine, k in zip(self.keys[1:], keys[1:]):
                 hit &= mine[at] == k[probe]
             out[probe[hit]] = self.values[at[hit]]
-            probe = probe[~hit & (self.keys[0][at] != -1)]
+            probe = probe[~hit & (found != -1)]
         return out
+
+
+def _token_codes(pieces: list[str], table: "_TokenCodes") -> np.ndarray:
+    """The codes of the tokens of folded text pieces, a dict lookup per token: each of the
+    characters "\\0" to "\\4" is a piece and a token of its own; other pieces are tokenised by
+    ``_chunks``."""
+    tokens = [t for piece in pieces for t in ([piece] if piece in _SPECIAL_CODES else _chunks(piece))]
+    return np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
 
 def _ascii_codes(text: str, table: "_TokenCodes") -> np.ndarray:
@@ -701,7 +716,7 @@ class _TokenCodes(dict):
     numbers."""
 
     def __init__(self, lookup: _Lookup):
-        super().__init__(_MARKER_CODES)
+        super().__init__(_SPECIAL_CODES)
         self._lookup = lookup
         self.expansions: list[tuple[int, ...]] = []
         self.n_found: list[int] = []

@@ -756,7 +756,8 @@ class FrameClassifier(_Params):
         shown = self._weights()["coef_shown_t"]  # C order: entry (f, j) sits at f * n_frames + j
         value = X.data[element] * shown.take(X.indices[element] * shown.shape[1] + frames[pair])
         keep = np.flatnonzero(value > 0)
-        keep = keep[_may_be_top(pair[keep], value[keep], k)]
+        if len(keep) > 4096:  # a batch: cut the sort to a few candidates per pair
+            keep = keep[_may_be_top(pair[keep], value[keep], k)]
         if not len(keep):
             return out
         pair, value, element = pair[keep], value[keep], element[keep]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager
 from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import framing
@@ -82,6 +83,19 @@ def assert_same(vec: TextVectorizer, texts: list[str]) -> None:
     assert batch.owner.tolist() == owner
 
 
+@contextmanager
+def tokens_by(path: str):
+    """Send every batch to one token path of ``transform``: numpy, or a dict lookup per token."""
+    import framing.features as features
+
+    saved = features._NUMPY_FROM
+    features._NUMPY_FROM = 0 if path == "numpy" else 10**12
+    try:
+        yield
+    finally:
+        features._NUMPY_FROM = saved
+
+
 def test_transform_matches_the_definition_on_the_corpus():
     vec = framing.default_model().vectorizer_
     texts = [r.text for r in load_corpus()]
@@ -89,19 +103,23 @@ def test_transform_matches_the_definition_on_the_corpus():
     assert_same(vec, texts[2500:])
 
 
-def test_transform_matches_the_definition_on_tricky_text():
+@pytest.mark.parametrize("path", ["numpy", "dict"])
+def test_transform_matches_the_definition_on_tricky_text(path):
     vec = framing.default_model().vectorizer_
-    assert_same(vec, TRICKY)
-    for text in TRICKY:  # one at a time too: nothing depends on the rest of the batch
-        assert_same(vec, [text])
-    assert_same(vec, [])
+    with tokens_by(path):
+        assert_same(vec, TRICKY)
+        for text in TRICKY:  # one at a time too: nothing depends on the rest of the batch
+            assert_same(vec, [text])
+        assert_same(vec, [])
 
 
+@pytest.mark.parametrize("path", ["numpy", "dict"])
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
-def test_transform_matches_the_definition_for_a_small_vocabulary(ngram_range):
+def test_transform_matches_the_definition_for_a_small_vocabulary(ngram_range, path):
     vec = TextVectorizer(min_df=1, ngram_range=ngram_range, forced_terms=["so-called", "at the request of"])
     vec.fit(TRICKY + ["The 'terrorists' came. Foreign-trained agents came.", "Nothing here."])
-    assert_same(vec, TRICKY)
+    with tokens_by(path):
+        assert_same(vec, TRICKY)
 
 
 _ALPHABET = st.sampled_from(list("aAbeéiostT -'\"\u2019\u201c\u201d.,!?\n") + ["the ", "so-called ", "Ünï", "тест", "x" * 45])
@@ -110,7 +128,9 @@ _ALPHABET = st.sampled_from(list("aAbeéiostT -'\"\u2019\u201c\u201d.,!?\n") + [
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_ALPHABET, max_size=40).map("".join), min_size=1, max_size=4))
 def test_transform_matches_the_definition_on_random_text(texts):
-    assert_same(framing.default_model().vectorizer_, texts)
+    for path in ("numpy", "dict"):
+        with tokens_by(path):
+            assert_same(framing.default_model().vectorizer_, texts)
 
 
 def test_evidence_matches_the_definition():
@@ -202,11 +222,11 @@ _CHUNK_TEXT = st.lists(st.sampled_from(["a", "z", "0", "9", "-", "'", " ", ".", 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_CHUNK_TEXT, min_size=1, max_size=3))
+@example(["revolution revolutiox protests protestx interference interferencx " + "r" * 17 + " " + "r" * 16])
 def test_token_codes_in_numpy_equal_a_lookup_per_token(texts):
-    from framing.features import _HOLE, _HOLE_CODE, _ascii_codes, _chunks
+    from framing.features import _ascii_codes, _token_codes
 
     vec = framing.default_model().vectorizer_
     table = vec._lookup()._table.__class__(vec._lookup())  # a fresh table: every chunk is new at first
     for text in texts * 2:  # then seen again
-        tokens = [t for piece in re.split("([\0-\4])", text) for t in ([piece] if len(piece) == 1 and piece <= "\4" else _chunks(piece))]
-        assert _ascii_codes(text, table).tolist() == [_HOLE_CODE if t == _HOLE else table[t] for t in tokens]
+        assert _ascii_codes(text, table).tolist() == _token_codes(re.split("([\0-\4])", text), table).tolist()

@@ -84,7 +84,7 @@ def test_token_caches_are_bounded(monkeypatch):
     vec.transform([" ".join(f"word{i}" for i in range(500))])
     assert len(vec._cache) <= 50 and len(vec._expand) <= 50
     # transform's token codes start afresh between batches, never inside one
-    preset = len(features._MARKER_CODES)  # the sentence break and quotation markers
+    preset = len(features._SPECIAL_CODES)  # the sentence break, quotation markers and the hole
     assert len(vec._lookup()._table) == 500 + preset
     vec.transform(["alpha betas gammas"])
     assert len(vec._lookup()._table) == 3 + preset
