@@ -37,7 +37,7 @@ TARGET_WORDS = 60
 # Sizes of the full run and of the --quick smoke run.
 SIZES = {
     "full": {"throughput": 20_000, "stream": 100_000, "latency": 1_000, "latency_warmup": 50, "repeats": 5,
-             "corpus_repeats": 3, "ratio_rounds": 3, "peer_throughput": 5_000, "minilm_throughput": 256, "train_curve": (1000, 2000, 4000, 8000),
+             "corpus_repeats": 5, "ratio_rounds": 3, "peer_throughput": 5_000, "minilm_throughput": 256, "train_curve": (1000, 2000, 4000, 8000),
              "fit_limit": None, "test_limit": None},
     "quick": {"throughput": 1_000, "stream": 3_000, "latency": 100, "latency_warmup": 10, "repeats": 3,
               "corpus_repeats": 1, "ratio_rounds": 1, "peer_throughput": 300, "minilm_throughput": 0, "train_curve": (150, 300),
