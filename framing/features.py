@@ -709,6 +709,20 @@ def concat_ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return np.repeat(starts - offsets, sizes) + np.arange(int(np.sum(sizes)))
 
 
+def group_starts(group: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted (or grouped) array.
+
+    Examples
+    --------
+    >>> group_starts(np.array([0, 0, 3, 5, 5, 5])).tolist()
+    [0, 2, 3]
+    """
+    new = np.empty(len(group), dtype=bool)
+    new[:1] = True
+    np.not_equal(group[1:], group[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
 class _TokenCodes(dict):
     """raw token -> code, filled on first sight of a token (``_Lookup.code``), and the
     expansions its negative codes point at (with the number of regex tokens each stands for).
@@ -790,10 +804,7 @@ def _count_matrices(specs, rows: tuple[int, ...], width: int) -> list[sp.csr_mat
     if offsets[-1] < 2**31:  # numpy sorts int32 about twice as fast as int64
         keys = keys.astype(np.int32)
     keys.sort()
-    new = np.empty(len(keys), dtype=bool)
-    new[:1] = True
-    np.not_equal(keys[1:], keys[:-1], out=new[1:])
-    first = np.flatnonzero(new)
+    first = group_starts(keys)
     counts = np.diff(first, append=len(keys)).astype(np.float64)
     keys = keys[first]
     out = []

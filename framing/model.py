@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from .codebooks import Codebook, load_codebook
 from .errors import InputTypeError, LabelError, NotFittedError
-from .features import EXTRAS, TextVectorizer, concat_ranges, hstack_dense, load_lexicon, tfidf
+from .features import EXTRAS, TextVectorizer, concat_ranges, group_starts, hstack_dense, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
 from .text import FUNCTION_WORDS, get_stemmer, split_passages
 
@@ -771,7 +771,7 @@ class FrameClassifier(_Params):
         names = self.feature_names_
         made = list(map(tuple.__new__, repeat(Evidence),
                         zip(map(names.__getitem__, X.indices[element[order]].tolist()), value[order].tolist())))
-        starts = _group_starts(pair)
+        starts = group_starts(pair)
         where = (rows * above.shape[1] + frames)[pair[starts]].tolist()
         for flat, start, end in zip(where, starts.tolist(), [*starts[1:].tolist(), len(pair)]):
             out[flat] = tuple(made[start:end])
@@ -906,23 +906,16 @@ class FrameClassifier(_Params):
         return DocumentResult.from_passages(results, list(self.classes_), list(self.stances_))
 
 
-def _group_starts(group: np.ndarray) -> np.ndarray:
-    """Where each run of equal values starts in a sorted (or grouped) array."""
-    new = np.empty(len(group), dtype=bool)
-    new[:1] = True
-    np.not_equal(group[1:], group[:-1], out=new[1:])
-    return np.flatnonzero(new)
-
-
-def _rank_in_group(group: np.ndarray) -> np.ndarray:
-    """Position of each element within its run of equal values (grouped array).
+def _rank_in_group(group: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
+    """Position of each element within its run of equal values (grouped array); ``starts``
+    are the runs' starts when already known.
 
     Examples
     --------
     >>> _rank_in_group(np.array([0, 0, 0, 3, 5, 5])).tolist()
     [0, 1, 2, 0, 0, 1]
     """
-    starts = _group_starts(group)
+    starts = group_starts(group) if starts is None else starts
     return np.arange(len(group)) - np.repeat(starts, np.diff(starts, append=len(group)))
 
 
@@ -941,11 +934,11 @@ def _may_be_top(group: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
     """
     if not len(group):
         return np.zeros(0, dtype=bool)
-    starts = _group_starts(group)
+    starts = group_starts(group)
     sizes = np.diff(starts, append=len(group))
     size = np.repeat(sizes, sizes)
-    run = np.repeat(np.arange(len(starts)) * k, sizes) + _rank_in_group(group) * k // size
-    run_starts = _group_starts(run)
+    run = np.repeat(np.arange(len(starts)) * k, sizes) + _rank_in_group(group, starts) * k // size
+    run_starts = group_starts(run)
     run_max = np.maximum.reduceat(value, run_starts)
     # Groups of fewer than k values have fewer runs; they keep every value (bound -inf).
     n_runs = np.minimum(sizes, k)
