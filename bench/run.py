@@ -481,10 +481,13 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
         == fingerprint([r.text for r in full_fit], [r.frames for r in full_fit]),
         "events_overlap_test": sorted(set(manifest.get("training", {}).get("events", [])) & set(SPLITS["test"])),
     }
-    framing.classify(passages[:20], model=model)  # warm-up
+    def classify_list(texts):
+        return framing.classify(list(texts), model=model)
+
+    classify_list(passages[:20])  # warm-up
     n = size["throughput"]
     log(f"framing.classify(list of {n})")
-    fw["classify_pps"] = throughput(lambda t: framing.classify(list(t), model=model), passages[:n])
+    fw["classify_pps"] = throughput(classify_list, passages[:n])
     log(f"model.predict_proba(list of {n}) (frames only, no result objects)")
     fw["predict_proba_pps"] = throughput(model.predict_proba, passages[:n])
     log("single-call latency")
@@ -493,7 +496,7 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
     # small products on a busy 2-core machine lose badly to thread hand-offs).
     with blas_one_thread():
         log("the same with BLAS limited to one thread")
-        fw["classify_blas1_pps"] = throughput(lambda t: framing.classify(list(t), model=model), passages[:n])
+        fw["classify_blas1_pps"] = throughput(classify_list, passages[:n])
         fw["latency_p50_blas1_ms"] = latency(model, passages, size["latency"], size["latency_warmup"])["latency_p50_ms"]
 
     with tempfile.TemporaryDirectory(prefix="framing-bench-") as tmp:
@@ -567,7 +570,7 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
     # rounds. The machine's speed drifts over a run (model load once took 0.17 s and 0.28 s in
     # two runs of the same code), so each ratio is taken from a pair measured together.
     log(f"throughput ratio: framing.classify and the pipeline, {size['ratio_rounds']} rounds on {k} passages")
-    rounds = [{"framing_pps": throughput(lambda t: framing.classify(list(t), model=model), passages[:k]),
+    rounds = [{"framing_pps": throughput(classify_list, passages[:k]),
                "pipeline_pps": throughput(pipe.predict, passages[:k])} for _ in range(size["ratio_rounds"])]
     for r in rounds:
         r["ratio"] = r["framing_pps"] / r["pipeline_pps"]
