@@ -132,6 +132,9 @@ class TextVectorizer:
         ``"light"``, ``"porter"``, ``"snowball"`` or ``"none"``.
     forced_terms : iterable of str
         Phrases (one or two words, unstemmed) that must be in the vocabulary.
+    spelling : {"unify", "keep"}
+        ``"unify"`` reads spelling variants as one word (colour/color, Kiev/Kyiv; see
+        ``framing.text.unify_spelling``) before stemming.
 
     Examples
     --------
@@ -142,13 +145,14 @@ class TextVectorizer:
     """
 
     def __init__(self, *, ngram_range=(1, 2), min_df=2, max_features=None, stemmer="light",
-                 forced_terms: Iterable[str] = ()):
+                 forced_terms: Iterable[str] = (), spelling="keep"):
         self.ngram_range = tuple(ngram_range)
         self.min_df = min_df
         self.max_features = max_features
         self.stemmer = stemmer
+        self.spelling = spelling
         self.forced_terms = list(forced_terms)
-        self._stem = get_stemmer(stemmer)
+        self._stem = get_stemmer(stemmer, spelling=spelling)
         self._cache = _Memo(self._stem)
         self.known_ = set()
         self.vocabulary_: dict[str, int] = {}
@@ -160,7 +164,8 @@ class TextVectorizer:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._stem = get_stemmer(self.stemmer)
+        self.__dict__.setdefault("spelling", "keep")
+        self._stem = get_stemmer(self.stemmer, spelling=self.spelling)
         self._cache = _Memo(self._stem)
         self.known_ = state["_known"]
 

@@ -444,13 +444,14 @@ def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: in
         raise ModelFileError(f"{directory}: unknown parameters {sorted(unknown)}")
     if isinstance(params.get("ngram_range"), list):
         params["ngram_range"] = tuple(params["ngram_range"])
+    params.setdefault("spelling", "keep")  # models saved before spelling variants were unified
     model = FrameClassifier(codebook=codebook, **params)
     try:
         model._check_params()
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"{directory}: invalid parameters: {exc}") from None
     vec = TextVectorizer(ngram_range=model.ngram_range, min_df=model.min_df, max_features=model.max_features,
-                         stemmer=model.stemmer)
+                         stemmer=model.stemmer, spelling=model.spelling)
     vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
     if len(vec.vocabulary_) != n_vocab:
         raise ModelFileError(f"{directory}: vocabulary.json has duplicate terms")

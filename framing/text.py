@@ -13,7 +13,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Iterator
 
-__all__ = ["normalize", "split_sentences", "split_passages", "get_stemmer", "light_stem", "FUNCTION_WORDS"]
+__all__ = ["normalize", "split_sentences", "split_passages", "get_stemmer", "light_stem", "unify_spelling",
+           "FUNCTION_WORDS", "SPELLINGS"]
 
 # English function words (written for framing). Evidence made only of these is not shown to users;
 # the words still count in the model.
@@ -162,8 +163,75 @@ def light_stem(word: str) -> str:
     return word
 
 
-def get_stemmer(name: str) -> Callable[[str], str]:
+SPELLINGS = ("unify", "keep")
+
+
+class _Spelling:
+    """The rules of ``framing/data/spelling.toml``, compiled once."""
+
+    def __init__(self) -> None:
+        import tomllib
+        from importlib import resources
+
+        data = tomllib.loads(resources.files("framing.data").joinpath("spelling.toml").read_text("utf-8"))
+        self.words: dict[str, str] = dict(data["words"])
+        endings = "s|ed|ing|ings|er|ers|ful|fully|less|able|ably|ite|ites|ism|ist|ists|ly|hood|hoods"
+        self.our = re.compile(rf"({'|'.join(data['our']['stems'])})ur({endings})?")
+        self.ise = re.compile(r"(.*[^aeiou])is(e|es|ed|ing|er|ers|ation|ations|ational|ationally)")
+        self.ise_exact = frozenset(data["ise"]["exact"])
+        self.ise_suffixes = tuple(data["ise"]["suffixes"])
+        self.yse = re.compile(rf"({'|'.join(data['yse']['stems'])})s(e|es|ed|ing|er|ers)")
+        self.lled = re.compile(rf"({'|'.join(data['lled']['stems'])})l(ed|ing|er|ers)")
+
+    def __call__(self, word: str) -> str:
+        found = self.words.get(word)
+        if found is not None:
+            return found
+        if len(word) < 5 or not word.isascii():
+            return word
+        m = self.our.fullmatch(word)
+        if m:
+            return m[1] + "r" + (m[2] or "")
+        m = self.ise.fullmatch(word)
+        if m:
+            base = m[1] + "ise"
+            if base in self.ise_exact or base.endswith(self.ise_suffixes):
+                return word
+            return m[1] + "iz" + m[2]
+        m = self.yse.fullmatch(word) or self.lled.fullmatch(word)
+        if m:
+            return m[1] + ("z" if m.re is self.yse else "") + m[2]
+        return word
+
+
+_SPELLING: _Spelling | None = None
+
+
+def unify_spelling(word: str) -> str:
+    """One spelling for words spelled or transliterated in more than one way (a folded word in,
+    the canonical word out): British to American spelling, old to current transliterations.
+
+    The rules are data (``framing/data/spelling.toml``): whole words, and -our, -ise, -yse and
+    doubled-l endings, with the words that only look like them left alone.
+
+    Examples
+    --------
+    >>> [unify_spelling(w) for w in ["colour", "organised", "destabilisation", "kiev", "defence", "travelled"]]
+    ['color', 'organized', 'destabilization', 'kyiv', 'defense', 'traveled']
+    >>> [unify_spelling(w) for w in ["promised", "crises", "raised", "uprising", "otherwise", "tour"]]
+    ['promised', 'crises', 'raised', 'uprising', 'otherwise', 'tour']
+    """
+    global _SPELLING
+    if _SPELLING is None:
+        _SPELLING = _Spelling()
+    return _SPELLING(word)
+
+
+def get_stemmer(name: str, *, spelling: str = "keep") -> Callable[[str], str]:
     """Return a cached stemming function by name: ``"light"``, ``"porter"``, ``"snowball"`` or ``"none"``.
+
+    With ``spelling="unify"``, every word is first rewritten to its canonical spelling
+    (``unify_spelling``), so spelling variants share one stem.
 
     Examples
     --------
@@ -171,11 +239,13 @@ def get_stemmer(name: str) -> Callable[[str], str]:
     'arrest'
     >>> get_stemmer("none")("arrests")
     'arrests'
+    >>> get_stemmer("light", spelling="unify")("organised") == get_stemmer("light")("organized")
+    True
     """
     if name == "light":
         func: Callable[[str], str] = light_stem
     elif name == "none":
-        return str
+        func = str
     elif name == "porter":
         from nltk.stem.porter import PorterStemmer
 
@@ -186,6 +256,13 @@ def get_stemmer(name: str) -> Callable[[str], str]:
         func = SnowballStemmer("english").stem
     else:  # validated by the estimator; this guards direct calls
         raise ValueError(f"stemmer must be one of 'light', 'porter', 'snowball', 'none'; got {name!r}")
+    if spelling == "unify":
+        stem = func
+        func = lambda word: stem(unify_spelling(word))  # noqa: E731
+    elif spelling != "keep":
+        raise ValueError(f"spelling must be one of {SPELLINGS}; got {spelling!r}")
+    elif name == "none":
+        return str
     return lru_cache(maxsize=200_000)(func)
 
 
