@@ -23,7 +23,7 @@ from .codebooks import Codebook, load_codebook
 from .errors import InputTypeError, LabelError, NotFittedError
 from .features import EXTRAS, TextVectorizer, concat_ranges, group_starts, hstack_dense, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
-from .text import FUNCTION_WORDS, get_stemmer, split_passages
+from .text import FUNCTION_WORDS, SPELLINGS, split_passages
 
 __all__ = ["FrameClassifier", "check_texts", "parse_labels"]
 
@@ -227,6 +227,11 @@ class FrameClassifier(_Params):
         Cap on the vocabulary size.
     stemmer : {"light", "porter", "snowball", "none"}, default="light"
         ``"porter"`` and ``"snowball"`` use nltk (slower to load).
+    spelling : {"unify", "keep"}, default="unify"
+        ``"unify"`` reads spelling variants as one word before stemming (colour/color,
+        organised/organized, Kiev/Kyiv, defence/defense; rules in ``framing/data/spelling.toml``),
+        so they never change an answer. Models saved before this parameter existed load with
+        ``"keep"``.
     cue_weight, signal_weight : float, default=1.0
         Scale of the codebook cue features and of the stance signal features.
     calibration : {"sigmoid", "none"}, default="sigmoid"
@@ -261,7 +266,7 @@ class FrameClassifier(_Params):
 
     def __init__(self, *, codebook=None, threshold="auto", C=16.0, stance_C=1.0, stance_frame_weight=3.0,
                  nb_weighting=True, ngram_range=(1, 2),
-                 min_df=2, max_features=None, stemmer="light", cue_weight=1.0, signal_weight=1.0,
+                 min_df=2, max_features=None, stemmer="light", spelling="unify", cue_weight=1.0, signal_weight=1.0,
                  calibration="sigmoid", cv=5, evidence_size=5, random_state=0):
         self.codebook = codebook
         self.threshold = threshold
@@ -273,6 +278,7 @@ class FrameClassifier(_Params):
         self.min_df = min_df
         self.max_features = max_features
         self.stemmer = stemmer
+        self.spelling = spelling
         self.cue_weight = cue_weight
         self.signal_weight = signal_weight
         self.calibration = calibration
@@ -287,6 +293,7 @@ class FrameClassifier(_Params):
                 raise ValueError(f"{type(self).__name__}: {what}; got {got!r}")
 
         need(self.stemmer in _STEMMERS, f"stemmer must be one of {_STEMMERS}", self.stemmer)
+        need(self.spelling in SPELLINGS, f"spelling must be one of {SPELLINGS}", self.spelling)
         need(isinstance(self.nb_weighting, bool), "nb_weighting must be True or False", self.nb_weighting)
         need(self.calibration in _CALIBRATIONS, f"calibration must be one of {_CALIBRATIONS}", self.calibration)
         need(tuple(self.ngram_range) in ((1, 1), (1, 2)), "ngram_range must be (1, 1) or (1, 2)", self.ngram_range)
@@ -315,8 +322,8 @@ class FrameClassifier(_Params):
                                  "training passages first, or use framing.load_model().")
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None
-            ) -> "FrameClassifier":
+    def fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None,
+            sample_weight: Sequence[float] | None = None) -> "FrameClassifier":
         """Learn frames (and stances, where the labels give them) from passages.
 
         Parameters
@@ -330,6 +337,10 @@ class FrameClassifier(_Params):
             Group of each passage (e.g. its event); calibration folds then never split a group.
         ids : list, optional
             Record ids, used in error messages.
+        sample_weight : list of float, optional
+            Weight of each passage in the frame models, their calibration and the stance model
+            (default: 1 each). The default model weights real published passages above written
+            ones (``framing.build``).
 
         Returns
         -------
@@ -339,10 +350,10 @@ class FrameClassifier(_Params):
 
         # These problems are small: BLAS threads only contend (measured 5x slower on 2 busy cores).
         with threadpool_limits(limits=1):
-            return self._fit(X, y, groups=groups, ids=ids)
+            return self._fit(X, y, groups=groups, ids=ids, sample_weight=sample_weight)
 
-    def _fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None, ids: Sequence[Any] | None
-             ) -> "FrameClassifier":
+    def _fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None, ids: Sequence[Any] | None,
+             sample_weight: Sequence[float] | None = None) -> "FrameClassifier":
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import GroupKFold, KFold
 
@@ -355,11 +366,13 @@ class FrameClassifier(_Params):
         _check_training_set(texts, Y, S, codebook, ids)
         if groups is not None and len(groups) != len(texts):
             raise LabelError(f"got {len(texts)} passages but {len(groups)} groups")
+        weight = _check_sample_weight(sample_weight, len(texts))
 
         lexicon = load_lexicon()
         forced = [c for f in codebook.frames for c in f.cues] + [t for terms in lexicon.values() for t in terms]
         vec = TextVectorizer(ngram_range=tuple(self.ngram_range), min_df=int(self.min_df),
-                             max_features=self.max_features, stemmer=self.stemmer, forced_terms=forced).fit(texts)
+                             max_features=self.max_features, stemmer=self.stemmer, forced_terms=forced,
+                             spelling=self.spelling).fit(texts)
         self.codebook_ = codebook
         self.classes_ = np.array(codebook.frame_ids, dtype=object)
         self.vectorizer_ = vec
@@ -388,7 +401,7 @@ class FrameClassifier(_Params):
             scale = _log_count_ratio(Xr, y) if self.nb_weighting else None
             if scale is not None:
                 Xr = Xr @ sp.diags(scale)
-            lr = LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000).fit(Xr, y)
+            lr = LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000).fit(Xr, y, sample_weight=weight[rows])
             w = lr.coef_[0] * scale if scale is not None else lr.coef_[0]
             return w, float(lr.intercept_[0])
 
@@ -412,7 +425,7 @@ class FrameClassifier(_Params):
                     w, b = frame_fit(train, j)
                     oof[test, j] = np.asarray(Xp[test] @ w).ravel() + b
             for j in range(n_frames):
-                platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], Y[:, j])
+                platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], Y[:, j], sample_weight=weight)
                 # A slope <= 0 means the out-of-fold scores do not rank this frame (too little
                 # data): keep the logistic model's own probabilities rather than invert them.
                 if platt.coef_[0, 0] > 0:
@@ -436,7 +449,8 @@ class FrameClassifier(_Params):
                 inter_s = np.full(len(self.stances_), -30.0)
                 inter_s[seen[0]] = 30.0
             else:
-                lr = LogisticRegression(C=float(self.stance_C), class_weight="balanced", max_iter=3000).fit(Xs, target)
+                lr = LogisticRegression(C=float(self.stance_C), class_weight="balanced", max_iter=3000).fit(
+                    Xs, target, sample_weight=weight[rows])
                 coef_s = np.zeros((len(self.stances_), Xs.shape[1]))
                 inter_s = np.full(len(self.stances_), -30.0)
                 if len(seen) == 2:  # binary LR: one row for the second class
@@ -781,7 +795,7 @@ class FrameClassifier(_Params):
         """1.0 for features worth showing as evidence, 0.0 for function-word-only terms."""
         cached = self.__dict__.get("_shown_cache")
         if cached is None or cached[0] is not self.vectorizer_:
-            stem = get_stemmer(self.stemmer)
+            stem = self.vectorizer_._stem
             function_stems = {stem(w) for w in FUNCTION_WORDS} | set(FUNCTION_WORDS)
             terms = sorted(self.vectorizer_.vocabulary_, key=self.vectorizer_.vocabulary_.get)
             mask = [0.0 if all(p in function_stems for p in t.split(" ")) else 1.0 for t in terms]
@@ -994,6 +1008,27 @@ def _best_threshold(proba: np.ndarray, Y: np.ndarray) -> float:
         if key > best_key:
             best, best_key = float(t), key
     return best
+
+
+def _check_sample_weight(sample_weight: Any, n: int) -> np.ndarray:
+    """Passage weights as a float array of length ``n`` (ones when ``None``), or a clear error.
+
+    Examples
+    --------
+    >>> _check_sample_weight(None, 2).tolist(), _check_sample_weight([1, 2.5], 2).tolist()
+    ([1.0, 1.0], [1.0, 2.5])
+    """
+    if sample_weight is None:
+        return np.ones(n)
+    try:
+        w = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError):
+        raise LabelError(f"sample_weight must be a list of numbers; got {type(sample_weight).__name__}") from None
+    if w.shape != (n,):
+        raise LabelError(f"got {n} passages but sample_weight of shape {w.shape}")
+    if not np.isfinite(w).all() or (w <= 0).any():
+        raise LabelError("sample_weight must hold finite numbers above 0")
+    return w
 
 
 def _check_threshold(value: Any) -> float:

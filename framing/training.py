@@ -39,7 +39,7 @@ def fingerprint(texts: Sequence[str], labels: Sequence[Any]) -> str:
 
 def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, groups: Sequence[Any] | None = None,
           ids: Sequence[Any] | None = None, include_default_corpus: bool = False, random_state: int = 0,
-          **params: Any) -> FrameClassifier:
+          sample_weight: Sequence[float] | None = None, **params: Any) -> FrameClassifier:
     """Fit a frame (and stance) model on labelled passages.
 
     Parameters
@@ -56,6 +56,9 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
     include_default_corpus : bool, default=False
         Add the packaged corpus (default codebook only) to your passages.
     random_state : int, default=0
+    sample_weight : list of float, optional
+        Weight of each of your passages (packaged corpus passages added by
+        ``include_default_corpus`` weigh 1).
     **params
         Further ``FrameClassifier`` parameters (``C``, ``threshold``, ...).
 
@@ -91,8 +94,10 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
         if hasattr(labels, "ndim"):  # a 0/1 matrix: turn rows into frame lists
             labels = [[f for f, v in zip(cb.frame_ids, row) if v] for row in labels]
         labels = list(labels) + [r.frames for r in extra]
+        if sample_weight is not None:
+            sample_weight = list(sample_weight) + [1.0] * len(extra)
     model = FrameClassifier(codebook=cb, random_state=random_state, **params)
-    model.fit(texts, labels, groups=groups, ids=ids)
+    model.fit(texts, labels, groups=groups, ids=ids, sample_weight=sample_weight)
     fp_labels = labels.tolist() if hasattr(labels, "tolist") else labels
     model.training_info_ = {"passages": len(texts), "fingerprint": fingerprint(texts, fp_labels),
                             "include_default_corpus": include_default_corpus, "random_state": random_state}
@@ -128,7 +133,9 @@ class EvaluationReport:
     the model's stance for that frame whether or not it detected the frame; ``endorsed_f1`` is the
     F1 of (passage, frame) pairs labelled *and* endorsed, so it needs both parts right. F1 is 1.0
     where there was nothing to find and nothing was found; ``macro_f1`` averages the frames that
-    occur in the gold labels. ``per_frame`` also holds the tp/fp/fn counts.
+    occur in the gold labels. ``per_frame`` also holds the tp/fp/fn counts. ``frame_free_kept`` is
+    the share of passages without a gold frame to which the model gave no frame either (``None``
+    when every passage has a frame).
     """
 
     per_frame: dict[str, dict[str, float]]
@@ -141,6 +148,7 @@ class EvaluationReport:
     n_passages: int
     threshold: float
     extra: dict[str, Any] = field(default_factory=dict)
+    frame_free_kept: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -149,6 +157,7 @@ class EvaluationReport:
             "samples_f1": round(self.samples_f1, 4),
             "endorsed_f1": None if self.endorsed_f1 is None else round(self.endorsed_f1, 4),
             "stance_accuracy": None if self.stance_accuracy is None else round(self.stance_accuracy, 4),
+            "frame_free_kept": None if self.frame_free_kept is None else round(self.frame_free_kept, 4),
             "per_frame": {f: {k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}
                           for f, m in self.per_frame.items()},
             "stance_confusion": self.stance_confusion, **self.extra,
@@ -170,6 +179,8 @@ class EvaluationReport:
                      f" | {self.n_passages} passages, threshold {self.threshold}")
         if self.stance_accuracy is not None:
             lines.append(f"stance accuracy {self.stance_accuracy:.3f} | endorsed-frame F1 {self.endorsed_f1:.3f}")
+        if self.frame_free_kept is not None:
+            lines.append(f"frame-free passages left frame-free {self.frame_free_kept:.3f}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -208,6 +219,8 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
     present = [m["f1"] for m in per_frame.values() if m["support"]]
     macro = float(np.mean(present)) if present else 1.0
     samples = [_prf(*_counts(P[i], Y[i]))[2] for i in range(len(texts))]
+    free = Y.sum(axis=1) == 0
+    free_kept = float((P[free].sum(axis=1) == 0).mean()) if free.any() else None
     stance_acc = endorsed = confusion = None
     if model.stances_ and (S >= 0).any():
         stances = list(model.stances_)
@@ -231,7 +244,7 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
         endorsed = _prf(e_tp, e_fp, e_fn)[2]
     return EvaluationReport(per_frame=per_frame, micro_f1=float(micro), macro_f1=macro, samples_f1=float(np.mean(samples)),
                             endorsed_f1=endorsed, stance_accuracy=stance_acc, stance_confusion=confusion,
-                            n_passages=len(texts), threshold=thr)
+                            n_passages=len(texts), threshold=thr, frame_free_kept=free_kept)
 
 
 def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, folds: int = 5,
