@@ -42,7 +42,7 @@ def make_articles(n: int, seed: int = 7) -> tuple[list[str], list[set[str]], lis
     """Articles (text, default-frame set, event) glued from passages of one event."""
     rng = random.Random(seed)
     by_event: dict[str, list] = defaultdict(list)
-    for r in load_corpus():
+    for r in load_corpus("written"):
         by_event[r.event].append(r)
     events = sorted(by_event)
     for e in events:

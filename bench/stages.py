@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     owners = {"framing.features": features, "framing.features.TextVectorizer": features.TextVectorizer,
               "framing.model.FrameClassifier": model_module.FrameClassifier}
 
-    passages = run.generate_passages(run.corpus_sentences(load_corpus()), args.n)
+    passages = run.generate_passages(run.corpus_sentences(load_corpus("written")), args.n)
     model = framing.default_model()
     model.classify(passages[:2000])  # warm the token caches
 

@@ -1,8 +1,13 @@
 """The project's own labelled corpus: loading, fixed splits, validation and the data card.
 
+Two layers: passages **written** for the project (``framing/data/corpus/``) and **real** published
+passages copied from openly licensed sources with their provenance (``framing/data/real/``; see
+``framing.realtext``).
+
 Command line::
 
-    python -m framing.corpus validate          # schema, duplicates, template repetition, targets
+    python -m framing.corpus validate          # schema, provenance, duplicates, repetition, targets
+                                               # (and real texts against the pool, when it is found)
     python -m framing.corpus datacard          # writes DATACARD.md
 """
 
@@ -39,11 +44,23 @@ NEAR_DUPLICATE_JACCARD = 0.5    # word 5-shingle Jaccard between two passages
 MAX_REPEATED_5GRAM_SHARE = 0.03  # share of 5-gram occurrences whose 5-gram recurs in 3+ passages
 TARGETS = {"passages": 3000, "frame_positives": 300, "frame_reported": 60, "frame_disputed": 60,
            "no_frame": 600, "multi_frame_share": 0.30, "events": 15, "countries": 10, "registers": 8}
+REAL_TARGETS = {"passages": 3000, "frame_positives": 60, "big_frame_positives": 150, "big_frames": 5,
+                "no_frame": 800, "test": 600}
 
 
 @dataclass(frozen=True)
 class Record:
-    """One labelled passage of the corpus."""
+    """One labelled passage of the corpus.
+
+    Written passages leave the provenance fields at their defaults; a real passage has its
+    ``source`` (``kremlin``, ``ungdc``, ``whitehouse`` or ``wikinews``), the pool's ``doc``,
+    ``para``, ``date``, ``title``, ``url``, ``licence`` and ``attribution``, its fixed ``split``,
+    and ``cut`` when it was cut at a sentence boundary. ``off_topic`` marks a written passage about
+    something else (sport, weather, business...) that shares the crises' vocabulary; it carries
+    no frame. ``event`` is the group the splits and the
+    calibration folds keep together: an event for written passages, a document or a month of one
+    source for real ones (``framing.realtext.split_group``).
+    """
 
     id: str
     text: str
@@ -52,14 +69,34 @@ class Record:
     country: str
     register: str
     side: str
+    source: str = "written"
+    doc: Any = None
+    para: int | None = None
+    date: str | None = None
+    title: str = ""
+    url: str = ""
+    licence: str = ""
+    attribution: str = ""
+    split: str = ""
+    cut: str | None = None
+    note: str = ""
+    off_topic: bool = False
 
     @property
-    def year(self) -> int:
-        return int(self.event.rsplit("_", 1)[1])
+    def layer(self) -> str:
+        """``"written"`` or ``"real"``."""
+        return "written" if self.source == "written" else "real"
+
+
+LAYERS = ("written", "real", "all")
 
 
 def corpus_dir() -> Path:
     return Path(str(resources.files("framing.data.corpus")))
+
+
+def real_dir() -> Path:
+    return Path(str(resources.files("framing.data.real")))
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -74,24 +111,53 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def load_corpus(directory: str | Path | None = None) -> list[Record]:
-    """All records of the packaged corpus (or of the JSONL files in ``directory``), in id order.
+_FIELDS = frozenset(Record.__dataclass_fields__)
+
+
+def _records(path: Path) -> list[Record]:
+    out = []
+    for r in _read_jsonl(path):
+        r = {k: v for k, v in r.items() if k in _FIELDS}
+        r["frames"] = dict(r["frames"])
+        r.setdefault("country", "")
+        out.append(Record(**r))
+    return out
+
+
+def load_corpus(layer: str = "all", *, directory: str | Path | None = None) -> list[Record]:
+    """The packaged corpus, in id order: ``layer="written"``, ``"real"`` or ``"all"`` (both).
+
+    ``directory`` reads the JSONL files of another folder instead (every record there is taken,
+    whatever its layer).
 
     Examples
     --------
-    >>> recs = load_corpus()
-    >>> len(recs) >= 3000, sorted(recs[0].frames) == sorted(recs[0].frames)
-    (True, True)
+    >>> written, real = load_corpus("written"), load_corpus("real")
+    >>> len(written) >= 3000, len(real) >= 3000, {r.layer for r in real}
+    (True, True, {'real'})
+    >>> real[0].source in ("kremlin", "ungdc", "whitehouse", "wikinews") and real[0].url.startswith("http")
+    True
     """
-    d = Path(directory) if directory else corpus_dir()
-    raw = [r for f in sorted(d.glob("*.jsonl")) if f.name != "second_pass.jsonl" for r in _read_jsonl(f)]
-    recs = [Record(id=r["id"], text=r["text"], frames=dict(r["frames"]), event=r["event"],
-                   country=r.get("country", ""), register=r["register"], side=r["side"]) for r in raw]
+    if layer not in LAYERS:
+        raise ValueError(f"layer must be one of {', '.join(LAYERS)}; got {layer!r}")
+    if directory is not None:
+        files = sorted(Path(directory).glob("*.jsonl"))
+    else:
+        files = [f for f in sorted(corpus_dir().glob("*.jsonl")) if f.name != "second_pass.jsonl"] \
+            if layer != "real" else []
+        files += [real_dir() / "passages.jsonl"] if layer != "written" else []
+    files = [f for f in files if f.name not in ("second_pass.jsonl", "passes.jsonl")]
+    recs = [r for f in files for r in _records(f)]
+    if directory is None and layer != "all":
+        recs = [r for r in recs if r.layer == layer]
     return sorted(recs, key=lambda r: r.id)
 
 
 def split(records: Sequence[Record], name: str = "event") -> dict[str, list[Record]]:
     """The fixed splits: ``"event"`` (train/dev/test by event) or ``"random"`` (train/test by id hash).
+
+    With ``"event"``, a real passage goes to the split fixed in its record, which
+    ``framing.realtext.real_split`` derives from its document (UN speeches) or its source's month.
 
     Examples
     --------
@@ -102,7 +168,10 @@ def split(records: Sequence[Record], name: str = "event") -> dict[str, list[Reco
     if name == "event":
         out: dict[str, list[Record]] = {"train": [], "dev": [], "test": []}
         for r in records:
-            part = "test" if r.event in SPLITS["test"] else "dev" if r.event in SPLITS["dev"] else "train"
+            if r.layer == "real":
+                part = r.split
+            else:
+                part = "test" if r.event in SPLITS["test"] else "dev" if r.event in SPLITS["dev"] else "train"
             out[part].append(r)
         return out
     if name == "random":
@@ -170,11 +239,18 @@ def repeated_ngram_share(texts: Sequence[str], n: int = 5, min_docs: int = 3) ->
     return repeated / total if total else 0.0
 
 
-def validate_corpus(records: Sequence[Record]) -> list[str]:
-    """Every problem found in ``records``: schema, labels, duplicates, repetition, targets.
+def validate_corpus(records: Sequence[Record], *, pool: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Every problem found in ``records``: schema, labels, provenance, duplicates, repetition, targets.
 
-    Returns an empty list for a valid corpus.
+    Both layers share the schema and label checks and the duplicate check (no two passages of the
+    whole corpus are near-duplicates). Written passages must also name a known register, side and
+    ``country_yyyy`` event and avoid template-like repetition; real passages must carry their
+    provenance (``framing.realtext.provenance_problems``) and, when ``pool`` is given, equal
+    their pool passage. Targets are checked for each layer present. Returns ``[]`` for a valid
+    corpus.
     """
+    from .realtext import REAL_REGISTERS, check_against_pool, provenance_problems
+
     cb = default_codebook()
     frames, stances = set(cb.frame_ids), set(cb.stance_ids)
     problems = []
@@ -192,6 +268,13 @@ def validate_corpus(records: Sequence[Record]) -> list[str]:
                 problems.append(f"{where}: unknown frame {f!r}; valid: {', '.join(cb.frame_ids)}")
             if s not in stances:
                 problems.append(f"{where}: unknown stance {s!r} for {f!r}; valid: {', '.join(cb.stance_ids)}")
+        if r.off_topic and r.frames:
+            problems.append(f"{where}: an off-topic passage carries no frame")
+        if r.layer == "real":
+            problems += provenance_problems(r)
+            if r.register not in REAL_REGISTERS:
+                problems.append(f"{where}: unknown register {r.register!r}")
+            continue
         if r.register not in REGISTERS:
             problems.append(f"{where}: unknown register {r.register!r}")
         if r.side not in SIDES:
@@ -202,11 +285,16 @@ def validate_corpus(records: Sequence[Record]) -> list[str]:
             problems.append(f"{where}: missing country")
     for i, j, jac in near_duplicates([r.text for r in records]):
         problems.append(f"records {records[i].id!r} and {records[j].id!r} are near-duplicates (5-gram Jaccard {jac})")
-    share = repeated_ngram_share([r.text for r in records])
+    written = [r for r in records if r.layer == "written"]
+    share = repeated_ngram_share([r.text for r in written])
     if share > MAX_REPEATED_5GRAM_SHARE:
         problems.append(f"template-like repetition: {share:.3f} of word 5-gram occurrences recur in 3+ passages "
                         f"(limit {MAX_REPEATED_5GRAM_SHARE})")
-    problems += [f"target not met: {t}" for t in check_targets(records)]
+    real = [r for r in records if r.layer == "real"]
+    if pool is not None:
+        problems += check_against_pool(real, pool)
+    problems += [f"target not met: {t}" for t in check_targets(written)] if written or not real else []
+    problems += [f"target not met (real layer): {t}" for t in check_real_targets(real)] if real else []
     return problems
 
 
@@ -228,7 +316,7 @@ def stats(records: Sequence[Record]) -> dict[str, Any]:
 
 
 def check_targets(records: Sequence[Record]) -> list[str]:
-    """The issue's size, balance and diversity targets that ``records`` miss."""
+    """The written layer's size, balance and diversity targets (issue #3) that ``records`` miss."""
     st = stats(records)
     t = TARGETS
     missing = []
@@ -251,6 +339,29 @@ def check_targets(records: Sequence[Record]) -> list[str]:
     return missing
 
 
+def check_real_targets(records: Sequence[Record]) -> list[str]:
+    """The real layer's targets (issue #12) that ``records`` miss: size, positives per frame,
+    frames with many positives, frame-free passages, a test split of real text."""
+    t = REAL_TARGETS
+    st = stats(records)
+    missing = []
+    if st["passages"] < t["passages"]:
+        missing.append(f"{st['passages']} passages < {t['passages']}")
+    positives = {f: sum(st["frame_stance"][(f, s)] for s in ("endorsed", "reported", "disputed"))
+                 for f in default_codebook().frame_ids}
+    missing += [f"{f}: {n} positives < {t['frame_positives']}" for f, n in positives.items()
+                if n < t["frame_positives"]]
+    big = sum(n >= t["big_frame_positives"] for n in positives.values())
+    if big < t["big_frames"]:
+        missing.append(f"{big} frames with {t['big_frame_positives']}+ positives < {t['big_frames']}")
+    if st["no_frame"] < t["no_frame"]:
+        missing.append(f"{st['no_frame']} no-frame passages < {t['no_frame']}")
+    n_test = sum(r.split == "test" for r in records)
+    if n_test < t["test"]:
+        missing.append(f"{n_test} test passages < {t['test']}")
+    return missing
+
+
 # ------------------------------------------------------------------------------------------
 # Data card
 # ------------------------------------------------------------------------------------------
@@ -261,8 +372,10 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def datacard(records: Sequence[Record], agreement: str = "") -> str:
-    """The data card (Markdown) for ``records``."""
+def datacard(records: Sequence[Record], agreement: str = "", real_agreement: str = "") -> str:
+    """The data card (Markdown) for ``records``: the written layer, then the real layer if present."""
+    real = [r for r in records if r.layer == "real"]
+    records = [r for r in records if r.layer == "written"]
     st = stats(records)
     cb = default_codebook()
     parts = split(records)
@@ -274,7 +387,13 @@ def datacard(records: Sequence[Record], agreement: str = "") -> str:
     out = [
         "# Data card: the framing training corpus",
         "",
-        "Generated by `python -m framing.corpus datacard` from `framing/data/corpus/*.jsonl`; do not edit by hand.",
+        "Generated by `python -m framing.corpus datacard` from `framing/data/corpus/*.jsonl` and "
+        "`framing/data/real/`; do not edit by hand.",
+        "",
+        "The corpus has two layers: passages **written** for the project (this first part) and **real** published "
+        "passages copied from openly licensed sources ([the real layer](#the-real-layer), below).",
+        "",
+        "# The written layer",
         "",
         "Every passage was written for this project and labelled by hand with the default codebook "
         "(`framing/data/codebook.toml`, the twin of CODEBOOK.md). No text was copied from news sites, data sets "
@@ -333,24 +452,119 @@ def datacard(records: Sequence[Record], agreement: str = "") -> str:
     ]
     if agreement:
         out += ["## Label consistency", "", agreement, ""]
+    if real:
+        out += _real_card(real, real_agreement)
     return "\n".join(out)
+
+
+def _real_card(real: Sequence[Record], agreement: str) -> list[str]:
+    """The data card's part on the real layer."""
+    from .realtext import QUOTA, RIVALRY_UN, SOURCES, SPLIT_PERCENT
+
+    st = stats(real)
+    cb = default_codebook()
+    sources = sorted(SOURCES)
+    parts = split(real)
+    missing = check_real_targets(real)
+    lengths = sorted(st["lengths"])
+    years = {s: sorted({(r.date or "")[:4] for r in real if r.source == s and r.date}) for s in sources}
+    by = Counter((r.source, f) for r in real for f in r.frames)
+    return [
+        "# The real layer",
+        "",
+        "Real, openly licensed published passages, copied exactly from the pool kept beside the project "
+        "(`../shared/realtext/pool.jsonl.gz`) and labelled by hand with the default codebook. Every record keeps "
+        "its provenance: `source`, `doc`, `para`, `date`, `title`, `url`, `licence`, `attribution`, plus `split` "
+        "and `cut` (always null here: no passage was cut). `NOTICE` gives the licences (CC BY 4.0 for "
+        "en.kremlin.ru, CC BY 2.5 for Wikinews, public domain for UN records and White House texts).",
+        "",
+        f"## Size: {st['passages']} passages; {st['no_frame']} with no frame; "
+        f"{st['multi_frame_share']:.0%} of framed passages carry two or more frames",
+        "",
+        _table(["frame", "positives", "endorsed", "reported", "disputed", *sources],
+               [(f, sum(st["frame_stance"][(f, s)] for s in cb.stance_ids),
+                 *(st["frame_stance"][(f, s)] for s in cb.stance_ids), *(by[(src, f)] for src in sources))
+                for f in cb.frame_ids]),
+        "",
+        _table(["source", "passages", "no frame", "train", "dev", "test", "years"],
+               [(s, sum(r.source == s for r in real), sum(r.source == s and not r.frames for r in real),
+                 *(sum(r.source == s for r in parts[p]) for p in ("train", "dev", "test")),
+                 f"{years[s][0]}-{years[s][-1]} ({len(years[s])} years)" if years[s] else "")
+                for s in sources]),
+        "",
+        f"UN speeches come from {len({r.country for r in real if r.source == 'ungdc'})} countries. Length: min "
+        f"{lengths[0]}, median {lengths[len(lengths) // 2]}, max {lengths[-1]} words.",
+        "",
+        "## How the passages were drawn",
+        "",
+        "`python -m framing.realtext draw` reproduces the list. First stage: every Wikinews paragraph, and per "
+        "other source a quota from each of four nets: passages that name a rare frame's topic (colour revolutions, "
+        "coups, regime change, peacekeeping, occupation, spheres of influence...), passages with frame vocabulary, "
+        "passages about the crisis countries, and random passages ("
+        + "; ".join(f"{src}: " + ", ".join(f"{v}" for v in q.values()) for src, q in QUOTA.items())
+        + "), at most three passages of one document. Second stage, after the first 4,177 labels showed colour "
+        "revolutions and great-power rivalry to be rare: every further passage of the colour-revolution net, every "
+        f"Kremlin and White House passage of the rivalry net and {RIVALRY_UN} UN ones. Passages of 10-250 words; "
+        "of two near-duplicates the later was dropped. The nets chose what a person read, never a label: most "
+        "passages they found carry no frame.",
+        "",
+        "## Splits (fixed; by document or coarser)",
+        "",
+        f"A passage's split group is its UN speech, or the month of publication of its source (Kremlin, White "
+        f"House, Wikinews), so readouts of one week's events never straddle train and test. A group is in test "
+        f"when sha256 of its name mod 100 is below {SPLIT_PERCENT['test']}, in dev below "
+        f"{SPLIT_PERCENT['test'] + SPLIT_PERCENT['dev']} (`framing.realtext.real_split`): train {len(parts['train'])}, "
+        f"dev {len(parts['dev'])}, test {len(parts['test'])} passages. Every modelling choice is made on dev; test "
+        "is only scored.",
+        "",
+        "## Labels",
+        "",
+        "Each passage was read and labelled by one of twelve annotators (each on its own slice) against the "
+        "codebook and a written brief with decision rules for official speech (generic boilerplate is no frame; "
+        "readouts in the third person are reported; ...). A blind second pass by four further annotators, who never "
+        "saw the first labels, covered a fixed 22% sample (sha256(id + ':second-pass') mod 100 < 22). "
+        "`framing/data/real/passes.jsonl` keeps both passes, the final label and, for every disagreement, the "
+        "adjudicated decision and its reason. White House passages that are mostly a journalist's question (not "
+        "a government work) and text that is not English were left out (`excluded` in that file).",
+        "",
+        agreement,
+        "",
+        f"## Checks (`python -m framing.corpus validate`; `python -m framing.realtext check` against the pool)",
+        "",
+        "- Schema, frame and stance ids, 10-250 words, unique ids, no near-duplicates within or across layers.",
+        "- Provenance: source, licence and attribution that name the source's licence and attributee, url, doc, "
+        "the split group as `event`, and the split that the group's hash gives.",
+        "- Every text equals its pool passage, with the pool's provenance fields.",
+        f"- Targets (issue #12): {'; '.join(missing) or 'all met'}.",
+        "",
+    ]
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m framing.corpus", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["validate", "datacard"])
     parser.add_argument("--out", default="DATACARD.md")
+    parser.add_argument("--pool", default=None, help="the real-text pool to check real passages against "
+                        "(default: ../shared/realtext/pool.jsonl.gz when it exists)")
     args = parser.parse_args(argv)
     records = load_corpus()
     if args.command == "validate":
-        problems = validate_corpus(records)
+        from .realtext import find_pool, load_pool
+
+        pool_path = Path(args.pool) if args.pool else find_pool()
+        print(f"real texts checked against {pool_path}" if pool_path else
+              "real-text pool not found: real texts not checked against it (pass --pool)", file=sys.stderr)
+        problems = validate_corpus(records, pool=load_pool(pool_path) if pool_path else None)
         for p in problems:
             print(p)
         print(f"{len(records)} records; {len(problems)} problems", file=sys.stderr)
         return 1 if problems else 0
     from .agreement import agreement_section
+    from .realtext import agreement_section as real_agreement_section
 
-    Path(args.out).write_text(datacard(records, agreement_section()), encoding="utf-8")
+    passes = _read_jsonl(real_dir() / "passes.jsonl")
+    Path(args.out).write_text(datacard(records, agreement_section(), real_agreement_section(passes)),
+                              encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -7,18 +7,72 @@ import json
 import pytest
 
 from framing.agreement import agreement
-from framing.corpus import (MAX_REPEATED_5GRAM_SHARE, SPLITS, Record, check_targets, corpus_dir, datacard,
-                            load_corpus, near_duplicates, repeated_ngram_share, split, validate_corpus)
+from framing.corpus import (MAX_REPEATED_5GRAM_SHARE, SPLITS, Record, check_real_targets, check_targets, corpus_dir,
+                            datacard, load_corpus, near_duplicates, real_dir, repeated_ngram_share, split,
+                            validate_corpus)
+from framing.realtext import check_against_pool, find_pool, load_pool, real_split, split_group
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus()
+    return load_corpus("written")
 
 
-def test_packaged_corpus_is_valid_and_meets_every_target(corpus):
-    assert validate_corpus(corpus) == []
-    assert len(corpus) >= 3000
+@pytest.fixture(scope="module")
+def real():
+    return load_corpus("real")
+
+
+def test_packaged_corpus_is_valid_and_meets_every_target(corpus, real):
+    assert validate_corpus(load_corpus()) == []  # both layers: schema, provenance, no duplicates, targets
+    assert len(corpus) >= 3000 and len(real) >= 3000
+    assert len(load_corpus()) == len(corpus) + len(real)
+
+
+def test_layers_are_told_apart_and_unknown_layers_refused(corpus, real):
+    assert {r.layer for r in corpus} == {"written"} and {r.source for r in corpus} == {"written"}
+    assert {r.source for r in real} == {"kremlin", "ungdc", "whitehouse", "wikinews"}
+    with pytest.raises(ValueError, match="layer must be one of written, real, all; got 'news'"):
+        load_corpus("news")
+
+
+def test_real_splits_are_fixed_by_group_and_never_straddle(real):
+    parts = split(real)
+    assert len(parts["test"]) >= 600 and len(parts["dev"]) >= 300
+    for name, recs in parts.items():
+        for r in recs:
+            assert r.split == name == real_split(split_group(r.source, r.doc, r.date)) and r.event == split_group(
+                r.source, r.doc, r.date)
+    groups = {name: {r.event for r in recs} for name, recs in parts.items()}
+    assert not groups["train"] & groups["test"] and not groups["dev"] & groups["test"]
+    assert not groups["train"] & groups["dev"]
+    assert {r.source for r in parts["test"]} == {"kremlin", "ungdc", "whitehouse", "wikinews"}
+
+
+def test_real_records_match_the_pool_they_were_copied_from(real):
+    path = find_pool()
+    if path is None:
+        pytest.skip("the real-text pool (../shared/realtext/pool.jsonl.gz) is not beside this checkout")
+    pool = load_pool(path)
+    assert check_against_pool(real, pool) == []
+    changed = Record(**{**real[0].__dict__, "text": real[0].text + " An added sentence."})
+    assert check_against_pool([changed], pool) == [f"record {real[0].id!r}: text differs from its pool passage"]
+
+
+def test_provenance_problems_are_named(real):
+    good = real[0].__dict__
+    bad = [Record(**{**good, "licence": ""}), Record(**{**good, "id": "x:" + good["id"], "source": "blog"}),
+           Record(**{**good, "split": {"train": "test", "dev": "test", "test": "train"}[good["split"]]})]
+    problems = validate_corpus(bad)
+    assert any(f"record {good['id']!r}: missing licence" in p for p in problems)
+    assert any("unknown source 'blog'; valid: kremlin, whitehouse, ungdc, wikinews" in p for p in problems)
+    assert any("belongs to" in p for p in problems)
+    assert any(p.startswith("target not met (real layer): 3 passages < 3000") for p in problems)
+
+
+def test_real_layer_targets(real):
+    assert check_real_targets(real) == []
+    assert "color_revolution: 0 positives < 60" in check_real_targets([r for r in real if not r.frames][:900])
 
 
 def test_splits_are_event_disjoint_and_fixed(corpus):
