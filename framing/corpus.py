@@ -372,7 +372,8 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def datacard(records: Sequence[Record], agreement: str = "", real_agreement: str = "") -> str:
+def datacard(records: Sequence[Record], agreement: str = "", real_agreement: str = "",
+             passes: Sequence[dict[str, Any]] = ()) -> str:
     """The data card (Markdown) for ``records``: the written layer, then the real layer if present."""
     real = [r for r in records if r.layer == "real"]
     records = [r for r in records if r.layer == "written"]
@@ -453,13 +454,16 @@ def datacard(records: Sequence[Record], agreement: str = "", real_agreement: str
     if agreement:
         out += ["## Label consistency", "", agreement, ""]
     if real:
-        out += _real_card(real, real_agreement)
+        out += _real_card(real, real_agreement, passes)
     return "\n".join(out)
 
 
-def _real_card(real: Sequence[Record], agreement: str) -> list[str]:
-    """The data card's part on the real layer."""
+def _real_card(real: Sequence[Record], agreement: str, passes: Sequence[dict[str, Any]] = ()) -> list[str]:
+    """The data card's part on the real layer (``passes``: the rows of ``passes.jsonl``)."""
     from .realtext import QUOTA, RIVALRY_UN, SOURCES, SPLIT_PERCENT
+
+    stages = Counter(p.get("stage") for p in passes if not p.get("excluded"))
+    stage_counts = ", ".join(f"stage {k}: {v}" for k, v in sorted(stages.items()) if k)
 
     st = stats(real)
     cb = default_codebook()
@@ -506,7 +510,12 @@ def _real_card(real: Sequence[Record], agreement: str) -> list[str]:
         "revolutions and great-power rivalry to be rare: every further passage of the colour-revolution net, every "
         f"Kremlin and White House passage of the rivalry net and {RIVALRY_UN} UN ones. Passages of 10-250 words; "
         "of two near-duplicates the later was dropped. The nets chose what a person read, never a label: most "
-        "passages they found carry no frame.",
+        "passages they found carry no frame. Third and fourth stages, for the train split only (so dev and test "
+        "keep the first two stages' design): passages of train groups chosen with a frames-only model trained on "
+        "the train split labelled so far: for each frame its highest-scoring unlabelled passages (150-380 per "
+        "frame, more for the rarer frames), passages whose best score was uncertain (0.1-0.4), and random ones; "
+        "at most five passages per document in all. The `stage` field of `framing/data/real/passes.jsonl` says "
+        f"which stage drew each passage ({stage_counts}).",
         "",
         "## Splits (fixed; by document or coarser)",
         "",
@@ -519,10 +528,11 @@ def _real_card(real: Sequence[Record], agreement: str) -> list[str]:
         "",
         "## Labels",
         "",
-        "Each passage was read and labelled by one of twelve annotators (each on its own slice) against the "
+        f"Each passage was read and labelled by one of {len({p['first']['annotator'] for p in passes}) or 'several'} "
+        "annotators (each on its own slice) against the "
         "codebook and a written brief with decision rules for official speech (generic boilerplate is no frame; "
-        "readouts in the third person are reported; ...). A blind second pass by four further annotators, who never "
-        "saw the first labels, covered a fixed 22% sample (sha256(id + ':second-pass') mod 100 < 22). "
+        "readouts in the third person are reported; ...). A blind second pass by further annotators, who never "
+        "saw the first labels, covered a fixed 22% sample of every stage (sha256(id + ':second-pass') mod 100 < 22). "
         "`framing/data/real/passes.jsonl` keeps both passes, the final label and, for every disagreement, the "
         "adjudicated decision and its reason. White House passages that are mostly a journalist's question (not "
         "a government work) and text that is not English were left out (`excluded` in that file).",
@@ -563,7 +573,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     from .realtext import agreement_section as real_agreement_section
 
     passes = _read_jsonl(real_dir() / "passes.jsonl")
-    Path(args.out).write_text(datacard(records, agreement_section(), real_agreement_section(passes)),
+    Path(args.out).write_text(datacard(records, agreement_section(), real_agreement_section(passes), passes),
                               encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
