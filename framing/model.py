@@ -714,7 +714,10 @@ class FrameClassifier(_Params):
         if stance is None:
             stance_of, scores = repeat(None), repeat(None)
         else:
-            stance_of = map(stance_ids.__getitem__, stance.argmax(axis=2).ravel().tolist())
+            # A frame that is not labelled has no stance (None); its stance_scores stay.
+            pick = stance.argmax(axis=2)
+            pick[~above] = len(stance_ids)
+            stance_of = map((*stance_ids, None).__getitem__, pick.ravel().tolist())
             scores = map(dict, map(zip, repeat(stance_ids), stance.reshape(n * n_frames, -1).tolist()))
         # tuple.__new__: NamedTuple's own __new__ is a Python call
         preds = list(map(tuple.__new__, repeat(FramePrediction),

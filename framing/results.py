@@ -61,9 +61,11 @@ class Evidence(NamedTuple):
 class FramePrediction(NamedTuple):
     """The model's verdict on one frame for one passage.
 
-    ``score`` is the calibrated probability that the passage carries the frame. ``stance`` and
-    ``stance_scores`` say how the passage would voice the frame if it carries it (``None`` for a
-    model trained without stances); read them for the frames in ``labels``. ``evidence`` lists the
+    ``score`` is the calibrated probability that the passage carries the frame. ``stance`` is how
+    the passage voices the frame, given only for the frames in ``labels`` (``None`` for the others,
+    and for a model trained without stances), so filtering on a stance never counts a frame that
+    was not detected. ``stance_scores`` are the stance model's probabilities for every frame, as if
+    the passage carried it (``None`` without a stance model). ``evidence`` lists the
     features that raised the score most, for each labelled frame (empty for the others: use
     ``model.explain(text, frame)`` to see what moved any frame's score, up or down).
     """

@@ -216,7 +216,10 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
         e_tp = e_fp = e_fn = 0
         for i, r in enumerate(results):
             for j, f in enumerate(frames):
-                pred = r.frames[j].stance
+                # The stance the model gives the frame whether or not it labels it (``stance`` is
+                # None for unlabelled frames): the stance accuracy is measured on every gold frame.
+                scores = r.frames[j].stance_scores or {}
+                pred = max(scores, key=scores.__getitem__) if scores else None
                 if S[i, j] >= 0:
                     gold = cb.stance_ids[S[i, j]]
                     n += 1
