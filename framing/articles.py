@@ -6,8 +6,11 @@ passages. The rule that works best here is *predict the way you trained*:
 * a model trained on whole articles (:func:`train_articles`) scores whole articles
   (``pooling="whole"``): features are counted per sentence and summed, so any length works;
 * a model trained on passages (the default model) scores an article by splitting it into passages
-  (:func:`framing.text.split_passages`) and taking, for each frame, the highest passage score
-  (``pooling="max"``); the stance and evidence come from that top passage.
+  (:func:`framing.text.split_passages`) and combining them by the document rule of
+  :mod:`framing.documents` (``pooling="max"``): each frame's score is its highest passage score,
+  its stance the score-weighted vote of the passages that carry it, its evidence that of the top
+  passage. ``framing.analyze`` and ``framing.classify`` (for article-length text) give the same
+  answer.
 
 ``pooling="auto"`` (the default) picks by how the model was trained. Measured on synthetic
 articles of 3-8 passages of one event from the packaged corpus (300 training articles, 150 test
@@ -32,8 +35,9 @@ import random
 from collections import defaultdict
 from typing import Any, Sequence, cast
 
+from .documents import document_result
 from .model import FrameClassifier, check_texts
-from .results import FramePrediction, PassageResult
+from .results import PassageResult
 from .text import split_passages
 
 __all__ = ["train_articles", "classify_articles", "ArticleView", "synthetic_articles", "POOLINGS"]
@@ -91,8 +95,9 @@ def classify_articles(model: FrameClassifier, texts: str | Sequence[str], *, thr
     threshold : float, optional
         Overrides the model's threshold.
     pooling : {"auto", "whole", "max"}, default="auto"
-        ``"whole"`` scores each article as one text; ``"max"`` splits it into passages and takes
-        each frame's highest passage score, with the stance and evidence of that passage.
+        ``"whole"`` scores each article as one text; ``"max"`` splits it into passages and
+        combines them by the document rule of :mod:`framing.documents` (each frame's highest
+        passage score; the score-weighted stance vote of the passages that carry it).
         ``"auto"`` is ``"whole"`` for models from :func:`train_articles`, else ``"max"``.
     max_words, window : int
         Passage splitting (see ``framing.text.split_passages``).
@@ -127,24 +132,8 @@ def classify_articles(model: FrameClassifier, texts: str | Sequence[str], *, thr
         chunks.extend(parts)
     chunk_results = cast("list[PassageResult]", model.classify(chunks, threshold=thr) if chunks else [])
     empty = cast("list[PassageResult]", model.classify([""], threshold=thr))[0]
-    out = [_max_pool(text, chunk_results[lo:hi] or [empty], thr) for text, (lo, hi) in zip(items, spans)]
+    out = [document_result(text, chunk_results[lo:hi] or [empty], thr) for text, (lo, hi) in zip(items, spans)]
     return out[0] if single else out
-
-
-def _max_pool(text: str, parts: list[PassageResult], threshold: float) -> PassageResult:
-    """One result for an article from its passages: per frame, the top passage's prediction."""
-    frames: list[FramePrediction] = []
-    for j in range(len(parts[0].frames)):
-        best = max(parts, key=lambda r: r.frames[j].score)  # first passage wins ties
-        frames.append(best.frames[j])
-    order = sorted(range(len(frames)), key=lambda j: -frames[j].score)
-    labels = [frames[j].frame for j in order if frames[j].score >= threshold]
-    flags: tuple[str, ...] = ()
-    if all("empty" in r.flags for r in parts):
-        flags, labels = ("empty",), []
-    elif all(r.flags for r in parts):
-        flags = ("low_coverage",)
-    return PassageResult(text=text, labels=labels, frames=frames, threshold=threshold, flags=flags)
 
 
 class ArticleView:

@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .codebooks import Codebook, load_codebook
+from .documents import PASSAGE_WORDS, read_as_articles
 from .errors import InputTypeError, LabelError, NotFittedError
 from .features import EXTRAS, TextVectorizer, concat_ranges, group_starts, hstack_dense, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
@@ -637,7 +638,7 @@ class FrameClassifier(_Params):
         empty = np.array([not any(c.isalnum() for c in t) for t in texts], dtype=bool)
         proba[empty] = 0.0
         stance = self._stance_proba(feats) if stances and len(self.stances_) else None
-        return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty,
+        return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty, "n_tokens": n_tokens,
                 "coverage": np.divide(n_known, np.maximum(n_tokens, 1))}
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
@@ -684,6 +685,14 @@ class FrameClassifier(_Params):
         batch_size : int, default=2000
             Passages featurised together (bounds memory on long lists).
 
+        Notes
+        -----
+        A text of article length (``framing.documents.is_article``: more than 250 words, or more than
+        150 in paragraphs) is read as an article when the model was trained on passages: split into
+        passages, classified, and combined by the document rule of :mod:`framing.documents`, the
+        same answer as ``analyze`` and ``classify_articles`` give; its result is flagged
+        ``"article_length"``. Use ``analyze`` to see its passages.
+
         Examples
         --------
         >>> import framing
@@ -695,10 +704,16 @@ class FrameClassifier(_Params):
         self._check_fitted()
         thr = self.decision_threshold_ if threshold is None else _check_threshold(threshold)
         results: list[PassageResult] = []
+        reads_articles = getattr(self, "training_info_", {}).get("unit") != "article"
         with gc_paused(len(items)):
             for start in range(0, len(items), batch_size):
                 chunk = items[start : start + batch_size]
-                results.extend(self._results(chunk, self._predict_arrays(chunk), thr))
+                arrays = self._predict_arrays(chunk)
+                out = self._results(chunk, arrays, thr)
+                long = np.flatnonzero(arrays["n_tokens"] > PASSAGE_WORDS)  # the few that may be articles
+                if len(long) and reads_articles:
+                    read_as_articles(self, chunk, out, long, thr)
+                results.extend(out)
         return results[0] if single else results
 
     def _results(self, texts: list[str], arrays: dict[str, Any], threshold: float) -> list[PassageResult]:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import framing
 from framing.errors import InputTypeError
 
-FLAGS = {"empty", "low_coverage"}
+FLAGS = {"empty", "low_coverage", "article_length"}
 
 
 def check_result(r: framing.PassageResult, text: str) -> None:
