@@ -655,19 +655,13 @@ def _output_format(output: Any, requested: str) -> str:
 
 
 def _resolve_model(model: Any) -> tuple[Any, Path | None]:
-    """The model object, and its directory when it was loaded from one."""
+    """The model object (``framing.api.resolve_model``), and its directory when it was loaded from one."""
+    from .api import default_model_path, resolve_model
+
+    resolved = resolve_model(model)
     if model is None:
-        from .api import default_model, default_model_path
-
-        return default_model(), Path(os.environ.get("FRAMING_MODEL") or default_model_path())
-    if isinstance(model, (str, os.PathLike)):
-        from .persist import load_model
-
-        return load_model(model), Path(model)
-    if not hasattr(model, "classify") or not hasattr(model, "codebook_"):
-        raise TypeError(f"model must be a fitted FrameClassifier, a model directory or None; "
-                        f"got {type(model).__name__}")
-    return model, None
+        return resolved, Path(os.environ.get("FRAMING_MODEL") or default_model_path())
+    return resolved, Path(model) if isinstance(model, (str, os.PathLike)) else None
 
 
 def _width(n_jobs: int, scheduler: Any) -> int:

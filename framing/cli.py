@@ -75,6 +75,9 @@ def _read_text(path: str) -> str:
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
     else:
         p = Path(path)
+        if p.is_dir():
+            raise ValueError(f"{path} is a directory; analyze reads one article (a text file). To classify every "
+                             f".txt file in it as an article: framing classify {path}")
         if not p.is_file():
             raise FileNotFoundError(f"file not found: {path!r}")
         data = p.read_bytes()

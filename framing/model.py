@@ -356,6 +356,9 @@ class FrameClassifier(_Params):
         _check_training_set(texts, Y, S, codebook, ids)
         if groups is not None and len(groups) != len(texts):
             raise LabelError(f"got {len(texts)} passages but {len(groups)} groups")
+        if self.calibration == "sigmoid" and len(texts) < self.cv:
+            raise LabelError(f"calibration with cv={self.cv} folds needs at least {self.cv} passages; got "
+                             f"{len(texts)}. Label more passages, or pass a smaller cv (at least 2).")
 
         lexicon = load_lexicon()
         forced = [c for f in codebook.frames for c in f.cues] + [t for terms in lexicon.values() for t in terms]

@@ -13,7 +13,7 @@ from itertools import repeat
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Sequence
 
-__all__ = ["Evidence", "FramePrediction", "PassageResult", "FrameProfile", "DocumentResult"]
+__all__ = ["Evidence", "FramePrediction", "PassageResult", "FrameProfile", "DocumentResult", "require_pandas"]
 
 
 @contextmanager
@@ -46,6 +46,22 @@ def gc_paused(n: int):
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
+
+
+def require_pandas(what: str = "to_frame()"):
+    """Import pandas, or raise an ImportError that names the extra to install (pandas is optional).
+
+    Examples
+    --------
+    >>> require_pandas().__name__
+    'pandas'
+    """
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(f'{what} needs pandas, which framing does not install by default; install it with: '
+                          'pip install "framing[notebooks]" (or pip install pandas)') from exc
+    return pd
 
 
 class Evidence(NamedTuple):
@@ -147,8 +163,8 @@ class PassageResult:
         }
 
     def to_frame(self):
-        """One row per frame: score, stance, stance scores, whether labelled, top evidence."""
-        import pandas as pd
+        """One row per frame: score, stance, stance scores, whether labelled, top evidence (pandas)."""
+        pd = require_pandas()
 
         rows = []
         for p in self.frames:
@@ -263,7 +279,7 @@ class DocumentResult:
 
     def to_frame(self):
         """One row per frame of the profile (pandas DataFrame)."""
-        import pandas as pd
+        pd = require_pandas()
 
         rows = []
         for f, p in self.profile.items():
@@ -275,7 +291,7 @@ class DocumentResult:
 
     def passages_frame(self):
         """One row per passage: text, labels, and each frame's score (pandas DataFrame)."""
-        import pandas as pd
+        pd = require_pandas("passages_frame()")
 
         rows = []
         for i, r in enumerate(self.passages):

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .codebooks import load_codebook
+from .errors import LabelError
 from .model import FrameClassifier, check_texts, parse_labels
 
 __all__ = ["train", "evaluate", "cross_validate", "EvaluationReport", "fingerprint"]
@@ -156,7 +157,9 @@ class EvaluationReport:
 
     def to_frame(self):
         """Per-frame precision, recall, F1 and support as a pandas DataFrame."""
-        import pandas as pd
+        from .results import require_pandas
+
+        pd = require_pandas()
 
         return pd.DataFrame(self.per_frame).T.rename_axis("frame")
 
@@ -191,8 +194,13 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
     (1.0, 1.0, 1)
     """
     texts, _ = check_texts(passages, allow_single=False)
+    if not texts:
+        raise LabelError("evaluate needs at least one labelled passage; got 0 (with nothing to score, every "
+                         "precision, recall and F1 would be undefined)")
     cb = model.codebook_
     Y, S = parse_labels(labels, cb)
+    if len(Y) != len(texts):
+        raise LabelError(f"got {len(texts)} passages but {len(Y)} labels; give one label per passage")
     thr = model.decision_threshold_ if threshold is None else threshold
     results = model.classify(texts, threshold=thr)
     frames = list(cb.frame_ids)
@@ -258,8 +266,15 @@ def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: 
 
     texts, _ = check_texts(passages, allow_single=False)
     labels = list(labels)
+    if len(labels) != len(texts):
+        raise LabelError(f"got {len(texts)} passages but {len(labels)} labels; give one label per passage")
+    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= len(texts):
+        raise ValueError(f"cross_validate: folds must be an int from 2 to the number of passages ({len(texts)}); "
+                         f"got {folds!r}")
     if groups is not None:
         groups = list(groups)
+        if len(groups) != len(texts):
+            raise LabelError(f"got {len(texts)} passages but {len(groups)} groups; give one group per passage")
         if len(set(groups)) < folds:
             raise ValueError(f"cross_validate: {folds} folds need at least {folds} distinct groups; got {len(set(groups))}")
         splitter = GroupKFold(n_splits=folds).split(texts, groups=groups)
