@@ -533,7 +533,7 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
 
     # -- accuracy ----------------------------------------------------------------------------------------
     log("framing.evaluate on the test events")
-    rep = framing.evaluate(model, test_texts, [r.frames for r in test_records])
+    rep = framing.evaluate(test_texts, [r.frames for r in test_records], model=model)
     fw.update({"micro_f1": rep.micro_f1, "macro_f1": rep.macro_f1, "endorsed_f1": rep.endorsed_f1,
                "stance_accuracy": rep.stance_accuracy})
     # Check the peers' scorer against framing.evaluate on framing's own predictions.

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .codebooks import Codebook, default_codebook
+from .deprecation import looks_like_model
 from .errors import InputTypeError
 from .model import FrameClassifier
 from .persist import load_model
@@ -94,7 +95,7 @@ def resolve_model(model: Any) -> Any:
                     _LOADED.pop(next(iter(_LOADED)))
                 _LOADED[key] = cached
         return cached
-    if not (hasattr(model, "classify") and hasattr(model, "classes_")) or isinstance(model, type):
+    if not (isinstance(model, FrameClassifier) or looks_like_model(model)):  # an unfitted one says so itself
         raise InputTypeError(f"model must be a fitted FrameClassifier, a model directory (str or path) or None; "
                              f"got {type(model).__name__}")
     return model

@@ -35,6 +35,7 @@ import random
 from collections import defaultdict
 from typing import Any, Sequence, cast
 
+from .deprecation import looks_like_model, warn_deprecated
 from .documents import document_result
 from .model import FrameClassifier, check_texts
 from .results import PassageResult
@@ -72,7 +73,7 @@ def train_articles(texts: Sequence[str], labels: Sequence[Any], *, codebook: Any
     ...         "Rents doubled.\\n\\nFuel costs soared.", "Police beat students.\\n\\nSnipers shot at them."] * 2
     >>> model = train_articles(arts, [["Economic"], ["Violence"]] * 4, codebook=["Economic", "Violence"],
     ...                        min_df=1, cv=2)
-    >>> model.training_info_["unit"], classify_articles(model, "Food prices keep rising.").labels
+    >>> model.training_info_["unit"], classify_articles("Food prices keep rising.", model=model).labels
     ('article', ['Economic'])
     """
     from .training import train
@@ -82,16 +83,18 @@ def train_articles(texts: Sequence[str], labels: Sequence[Any], *, codebook: Any
     return model
 
 
-def classify_articles(model: FrameClassifier, texts: str | Sequence[str], *, threshold: float | None = None,
+def classify_articles(texts: str | Sequence[str], *legacy: Any, model: Any = None, threshold: float | None = None,
                       pooling: str = "auto", max_words: int = 150, window: int = 4
                       ) -> PassageResult | list[PassageResult]:
     """Frames of whole articles, one ``PassageResult`` per article (same shape as ``classify``).
 
     Parameters
     ----------
-    model : FrameClassifier
     texts : str or list of str
         One article gives one result; a list gives a list in the same order.
+    model : FrameClassifier or path, optional
+        As for ``framing.classify``; default: the shipped model. (The old form
+        ``classify_articles(model, texts)`` still works, with a ``FutureWarning``.)
     threshold : float, optional
         Overrides the model's threshold.
     pooling : {"auto", "whole", "max"}, default="auto"
@@ -108,15 +111,24 @@ def classify_articles(model: FrameClassifier, texts: str | Sequence[str], *, thr
     >>> model = framing.default_model()  # trained on passages, so "auto" max-pools
     >>> calm = "The weather was mild and the markets were calm."
     >>> rally = "Soldiers opened fire on the peaceful rally and dozens were arrested."
-    >>> r = classify_articles(model, calm + "\\n\\n" + rally)
+    >>> r = classify_articles(calm + "\\n\\n" + rally, model=model)
     >>> a, b = model.classify([calm, rally])
     >>> [p.score for p in r.frames] == [max(x.score, y.score) for x, y in zip(a.frames, b.frames)]
     True
     >>> r.labels == sorted(set(a.labels) | set(b.labels), key=lambda f: -r[f].score)
     True
     """
+    if legacy or looks_like_model(texts):
+        if not (looks_like_model(texts) and len(legacy) == 1 and model is None):
+            raise TypeError("classify_articles() takes the articles as its one positional argument and the model "
+                            "as the keyword model=")
+        warn_deprecated("classify_articles(model, texts)", "classify_articles(texts, model=model)")
+        model, texts = texts, legacy[0]
     if pooling not in POOLINGS:
         raise ValueError(f"pooling must be one of {POOLINGS}; got {pooling!r}")
+    from .api import resolve_model
+
+    model = resolve_model(model)
     items, single = check_texts(texts)
     if pooling == "auto":
         pooling = "whole" if getattr(model, "training_info_", {}).get("unit") == "article" else "max"
@@ -143,7 +155,7 @@ class ArticleView:
     --------
     >>> import framing
     >>> view = ArticleView(framing.default_model())
-    >>> report = framing.evaluate(view, ["Calm day.\\n\\nLooters and bandits attacked police."], [["law_and_order"]])
+    >>> report = framing.evaluate(["Calm day.\\n\\nLooters and bandits attacked police."], [["law_and_order"]], model=view)
     >>> report.n_passages, 0.0 <= float(report.micro_f1) <= 1.0
     (1, True)
     """
@@ -155,7 +167,7 @@ class ArticleView:
 
     def classify(self, texts: Sequence[str], *, threshold: float | None = None) -> PassageResult | list[PassageResult]:
         """``classify_articles`` with this view's pooling."""
-        return classify_articles(self.model, texts, threshold=threshold, pooling=self.pooling)
+        return classify_articles(texts, model=self.model, threshold=threshold, pooling=self.pooling)
 
 
 def synthetic_articles(records: Sequence[Any], n: int, *, min_passages: int = 3, max_passages: int = 8,
@@ -227,7 +239,7 @@ def _compare(n_train: int = 300, n_test: int = 150) -> None:  # pragma: no cover
     print(f"{'model trained on':<26}{'whole':>8}{'max-pool':>10}")
     for name, model in models.items():
         views = [cast(Any, ArticleView(model, pooling)) for pooling in ("whole", "max")]
-        scores = [evaluate(view, te_t, te_l).micro_f1 for view in views]
+        scores = [evaluate(te_t, te_l, model=view).micro_f1 for view in views]
         print(f"{name:<26}{scores[0]:>8.3f}{scores[1]:>10.3f}")
     print(f"({n_train} training and {n_test} test articles of held-out events; "
           f"threshold {models['whole articles'].decision_threshold_})")

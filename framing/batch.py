@@ -270,7 +270,7 @@ def _classify_dicts(model: Any, texts: list[str], threshold: float | None, artic
     if articles:
         from .articles import classify_articles
 
-        results = classify_articles(model, texts, threshold=threshold)
+        results = classify_articles(texts, model=model, threshold=threshold)
     else:
         results = model.classify(texts, threshold=threshold)
     assert isinstance(results, list)

@@ -31,7 +31,7 @@ def build(out: str | Path = "models/default", *, seed: int = 0, verbose: bool = 
     t0 = time.perf_counter()
     dev_model = train([r.text for r in parts["train"]], [r.frames for r in parts["train"]],
                       groups=[r.event for r in parts["train"]], random_state=seed, **DEFAULT_PARAMS)
-    dev = evaluate(dev_model, [r.text for r in parts["dev"]], [r.frames for r in parts["dev"]])
+    dev = evaluate([r.text for r in parts["dev"]], [r.frames for r in parts["dev"]], model=dev_model)
     log(f"[dev events {', '.join(SPLITS['dev'])}: model trained on train events only]\n{dev}\n")
 
     fit_records = parts["train"] + parts["dev"]
@@ -40,7 +40,7 @@ def build(out: str | Path = "models/default", *, seed: int = 0, verbose: bool = 
                   groups=[r.event for r in fit_records], ids=[r.id for r in fit_records], random_state=seed,
                   **DEFAULT_PARAMS)
     seconds = time.perf_counter() - t1
-    test = evaluate(model, [r.text for r in parts["test"]], [r.frames for r in parts["test"]])
+    test = evaluate([r.text for r in parts["test"]], [r.frames for r in parts["test"]], model=model)
     log(f"[test events {', '.join(SPLITS['test'])}: never seen in training or tuning]\n{test}\n")
     metrics = {
         "test_events": list(SPLITS["test"]),

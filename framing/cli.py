@@ -120,8 +120,8 @@ def _read_labelled(args: argparse.Namespace) -> tuple[Any, bool, str]:
         data = readers.read_jsonl(args.data, text_field=args.text_field, labels_field=args.labels_field,
                                   id_field=args.id_field, group_field=args.group_field)
     else:
-        data = readers.read_csv(args.data, text_column=args.text_field, labels_column=args.labels_field,
-                                id_column=args.id_field, group_column=args.group_field,
+        data = readers.read_csv(args.data, text_field=args.text_field, labels_field=args.labels_field,
+                                id_field=args.id_field, group_field=args.group_field,
                                 delimiter="\t" if args.data.lower().endswith(".tsv") else ",")
     return data, bool(args.articles), fmt
 
@@ -207,7 +207,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     model = _load(args.model)
     data, articles, _ = _read_labelled(args)
     scored = cast(Any, ArticleView(model)) if articles else model
-    report = evaluate(scored, data.texts, data.labels, threshold=args.threshold)
+    report = evaluate(data.texts, data.labels, model=scored, threshold=args.threshold)
     if args.json:
         _out(json.dumps(report.to_dict(), indent=2, default=float) + "\n")
     else:

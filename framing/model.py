@@ -168,8 +168,15 @@ class _Params:
         return self
 
     def __repr__(self) -> str:
+        """The parameters that differ from their defaults, each cut short (a codebook given as a
+        mapping would otherwise print in full)."""
+        import reprlib
+
+        short = reprlib.Repr()
+        short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 6, 4, 40, 80
         defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults.get(k))]
+        changed = [f"{k}={v!r}" if isinstance(v, Codebook) else f"{k}={short.repr(v)}"  # a Codebook's own is short
+                   for k, v in self.get_params().items() if not _same(v, defaults.get(k))]
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def __getstate__(self) -> dict:

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .codebooks import DEFAULT_STANCES, Codebook
+from .deprecation import renamed
 from .errors import CodebookError, LabelError
 
 __all__ = ["LabelledData", "read_jsonl", "read_csv", "from_dataframe", "read_semeval2023", "read_semeval2025",
@@ -288,9 +289,14 @@ def read_jsonl(path: str | Path, *, text_field: str = "text", labels_field: str 
     return LabelledData(texts, labels, ids.ids, groups if group_field else None)
 
 
-def read_csv(path: str | Path, *, text_column: str = "text", labels_column: str = "frames", id_column: str = "id",
-             group_column: str | None = None, delimiter: str = ",", stances: Sequence[str] | None = None
-             ) -> LabelledData:
+_COLUMN_NAMES = {"text_column": "text_field", "labels_column": "labels_field", "id_column": "id_field",
+                 "group_column": "group_field"}
+_FIELD_DEFAULTS = {"text_field": "text", "labels_field": "frames", "id_field": "id", "group_field": None}
+
+
+def read_csv(path: str | Path, *, text_field: str = "text", labels_field: str = "frames", id_field: str = "id",
+             group_field: str | None = None, delimiter: str = ",", stances: Sequence[str] | None = None,
+             **deprecated: Any) -> LabelledData:
     """Read labelled records from a CSV file with a header row.
 
     Parameters
@@ -299,8 +305,9 @@ def read_csv(path: str | Path, *, text_column: str = "text", labels_column: str 
         Columns: ``id`` (optional; without it ids are ``"<file name>:<line>"``), ``text``,
         ``frames`` and optionally a group column. ``frames`` holds ``;``-separated frame ids,
         each optionally ``frame:stance``; an empty cell means no frame.
-    text_column, labels_column, id_column, group_column : str
-        Column names.
+    text_field, labels_field, id_field, group_field : str
+        Column names (the same keywords as :func:`read_jsonl`; the old ``text_column``,
+        ``labels_column``, ``id_column`` and ``group_column`` still work, with a ``FutureWarning``).
     delimiter : str, default=","
     stances : list of str, optional
         Stance ids recognised after a colon (default: the default codebook's stances,
@@ -325,6 +332,9 @@ def read_csv(path: str | Path, *, text_column: str = "text", labels_column: str 
     ...
     framing.errors.LabelError: ...labels.csv, line 2: expected 3 fields (id, text, frames), got 4
     """
+    fields = renamed("read_csv", deprecated, _COLUMN_NAMES, {"text_field": text_field, "labels_field": labels_field,
+                     "id_field": id_field, "group_field": group_field}, _FIELD_DEFAULTS)
+    text_column, labels_column, id_column, group_column = (fields[k] for k in _FIELD_DEFAULTS)
     path = _existing_file(path, "CSV file")
     stances = tuple(DEFAULT_STANCES if stances is None else stances)
     texts: list[str] = []
@@ -385,13 +395,16 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def from_dataframe(df: Any, *, text_column: str = "text", labels_column: str = "frames", id_column: str = "id",
-                   group_column: str | None = None, stances: Sequence[str] | None = None) -> LabelledData:
+def from_dataframe(df: Any, *, text_field: str = "text", labels_field: str = "frames", id_field: str = "id",
+                   group_field: str | None = None, stances: Sequence[str] | None = None, **deprecated: Any
+                   ) -> LabelledData:
     """Read labelled records from a pandas DataFrame.
 
     A labels cell may be a list/tuple/set of frame ids, a mapping frame -> stance, or a string in
     the CSV form (``"repression:endorsed;popular_revolt"``); an empty or missing cell (``NaN``)
-    means no frame. Without an ``id_column``, ids are the row index labels.
+    means no frame. ``text_field``, ``labels_field``, ``id_field`` and ``group_field`` name the
+    columns, as for :func:`read_jsonl` and :func:`read_csv` (the old ``text_column`` and so on still
+    work, with a ``FutureWarning``). Without an ``id_field`` column, ids are the row index labels.
 
     Examples
     --------
@@ -402,6 +415,9 @@ def from_dataframe(df: Any, *, text_column: str = "text", labels_column: str = "
     >>> data.ids, data.labels
     (['0', '1'], [['repression'], []])
     """
+    fields = renamed("from_dataframe", deprecated, _COLUMN_NAMES, {"text_field": text_field,
+                     "labels_field": labels_field, "id_field": id_field, "group_field": group_field}, _FIELD_DEFAULTS)
+    text_column, labels_column, id_column, group_column = (fields[k] for k in _FIELD_DEFAULTS)
     columns = list(getattr(df, "columns", []))
     if not hasattr(df, "itertuples"):
         raise LabelError(f"from_dataframe expects a pandas DataFrame; got {type(df).__name__}")

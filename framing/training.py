@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .codebooks import load_codebook
+from .deprecation import looks_like_model, warn_deprecated
 from .errors import LabelError
 from .model import FrameClassifier, check_texts, parse_labels
 
@@ -179,20 +180,44 @@ class EvaluationReport:
         return "<pre>" + str(self).replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
 
 
-def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[Any], *,
+def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model: Any = None,
              threshold: float | None = None) -> EvaluationReport:
-    """Score ``model`` on labelled passages it was not trained on.
+    """Score a model on labelled passages it was not trained on.
+
+    Parameters
+    ----------
+    passages : list of str
+    labels : list
+        Per passage, a list of frame ids or a mapping frame id -> stance.
+    model : FrameClassifier or path, optional
+        As for ``framing.classify``; default: the shipped model. (The old form
+        ``evaluate(model, passages, labels)`` still works, with a ``FutureWarning``.)
+    threshold : float, optional
+        Overrides the model's threshold.
+
+    Returns
+    -------
+    EvaluationReport
 
     Examples
     --------
     >>> import framing
-    >>> rep = framing.evaluate(framing.default_model(),
+    >>> rep = framing.evaluate(
     ...     ["Armed bandits looted shops and attacked police; order must be restored by force.",
     ...      "The football season opened on Saturday with a draw."],
-    ...     [{"law_and_order": "endorsed"}, {}])
+    ...     [{"law_and_order": "endorsed"}, {}], model=framing.default_model())
     >>> rep.micro_f1, rep.stance_accuracy, rep.per_frame["law_and_order"]["tp"]
     (1.0, 1.0, 1)
     """
+    if legacy or looks_like_model(passages):
+        if not (looks_like_model(passages) and len(legacy) == 1 and model is None):
+            raise TypeError("evaluate() takes the passages and their labels as its two positional arguments and "
+                            "the model as the keyword model=")
+        warn_deprecated("evaluate(model, passages, labels)", "evaluate(passages, labels, model=model)")
+        model, passages, labels = passages, labels, legacy[0]
+    from .api import resolve_model
+
+    model = resolve_model(model)
     texts, _ = check_texts(passages, allow_single=False)
     if not texts:
         raise LabelError("evaluate needs at least one labelled passage; got 0 (with nothing to score, every "
@@ -286,7 +311,7 @@ def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: 
                       groups=None if groups is None else [groups[i] for i in train_idx],
                       random_state=random_state, **params)
         test_t, test_l = [texts[i] for i in test_idx], [labels[i] for i in test_idx]
-        reports.append(evaluate(model, test_t, test_l))
+        reports.append(evaluate(test_t, test_l, model=model))
     keys = ("micro_f1", "macro_f1", "samples_f1", "endorsed_f1", "stance_accuracy")
     mean, std = {}, {}
     for k in keys:

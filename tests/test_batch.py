@@ -113,8 +113,8 @@ def test_directory_of_articles(tmp_path, model):
     classify_corpus(tmp_path / "docs", out, model=model, progress=False)
     got = read_jsonl(out)
     assert [r["id"] for r in got] == ["b.txt", "sub/a.txt"]
-    assert got[0]["labels"] == classify_articles(model, article).labels != []
-    assert got[0]["frames"] == [p.to_dict() for p in classify_articles(model, article).frames]
+    assert got[0]["labels"] == classify_articles(article, model=model).labels != []
+    assert got[0]["frames"] == [p.to_dict() for p in classify_articles(article, model=model).frames]
 
 
 def test_iterables_and_streams(model):

@@ -36,7 +36,7 @@ AGAINST_COLOUR_REVOLUTION = "\n\n".join([
 def answers(text: str) -> dict:
     doc = framing.analyze(text)
     whole = framing.classify(text)
-    pooled = classify_articles(framing.default_model(), text)
+    pooled = classify_articles(text)
     return {"doc": doc, "classify": whole, "articles": pooled}
 
 

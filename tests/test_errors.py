@@ -64,9 +64,9 @@ def test_evaluating_on_nothing_is_refused_without_numpy_warnings(default_model):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # numpy's "Mean of empty slice" would fail here
         with pytest.raises(LabelError, match=r"evaluate needs at least one labelled passage; got 0"):
-            framing.evaluate(default_model, [], [])
+            framing.evaluate([], [], model=default_model)
         with pytest.raises(LabelError, match="got 2 passages but 1 labels"):
-            framing.evaluate(default_model, ["Police fired.", "Prices rose."], [[]])
+            framing.evaluate(["Police fired.", "Prices rose."], [[]], model=default_model)
 
 
 def test_analyze_of_a_directory_says_it_is_a_directory(tmp_path, capsys):

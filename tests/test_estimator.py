@@ -146,7 +146,7 @@ def test_train_with_a_list_codebook_and_no_stances():
 
 
 def test_evaluate_report(tiny_model):
-    rep = framing.evaluate(tiny_model, TINY_TEXTS, TINY_LABELS)
+    rep = framing.evaluate(TINY_TEXTS, TINY_LABELS, model=tiny_model)
     assert set(rep.per_frame) == {"repression", "popular_revolt"}
     for m in rep.per_frame.values():
         assert 0 <= m["precision"] <= 1 and 0 <= m["recall"] <= 1

@@ -90,7 +90,7 @@ def test_csv_parses_frames_stances_and_colons(tmp_path):
               'b,"Multi\nline text.",,e2\n'
               'c,Climate plans cost too much.,CC: Criticism of policies;Other,e1\n'
               'd,x y,repression:disputed; ;,e2\n')
-    data = read_csv(p, group_column="event")
+    data = read_csv(p, group_field="event")
     assert data.ids == ["a", "b", "c", "d"]
     assert data.labels == [{"repression": "endorsed", "popular_revolt": None}, [],
                            ["CC: Criticism of policies", "Other"], {"repression": "disputed"}]
@@ -140,7 +140,7 @@ def test_dataframe_cells_of_every_kind():
                        "text": ["A.", "B.", "C.", "D."],
                        "frames": [["repression"], {"repression": "reported"}, "popular_revolt:endorsed", float("nan")],
                        "event": ["e1", "e1", "e2", "e2"]})
-    data = from_dataframe(df, id_column="doc", group_column="event")
+    data = from_dataframe(df, id_field="doc", group_field="event")
     assert data.ids == ["x1", "x2", "x3", "x4"]
     assert data.labels == [["repression"], {"repression": "reported"}, {"popular_revolt": "endorsed"}, []]
     assert data.groups == ["e1", "e1", "e2", "e2"]
@@ -152,7 +152,7 @@ def test_dataframe_nan_text_names_the_row():
     with pytest.raises(LabelError, match=r"DataFrame row 'r2': 'text' must be a string; got NoneType"):
         from_dataframe(df)
     with pytest.raises(LabelError, match=r"missing column\(s\) \['labels'\]"):
-        from_dataframe(df, labels_column="labels")
+        from_dataframe(df, labels_field="labels")
 
 
 # -- SemEval layouts --------------------------------------------------------------------------------
