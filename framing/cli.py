@@ -233,6 +233,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 def _cmd_info(args: argparse.Namespace) -> int:
     from .api import default_model_path
+    from .persist import threshold_text
 
     model = _load(args.model)  # validates the directory
     directory = Path(args.model or os.environ.get("FRAMING_MODEL") or default_model_path())
@@ -245,6 +246,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
                      "stances": list(model.stances_)},
         "vocabulary_size": manifest.get("vocabulary_size"),
         "n_features": manifest.get("n_features"),
+        "decision_threshold": model.decision_threshold_,
         "params": manifest.get("params", {}),
         "library_versions": manifest.get("library_versions", {}),
         "training": manifest.get("training", {}),
@@ -258,6 +260,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
     lines += [f"  - {f.id}: {f.name}" for f in cb.frames]
     lines.append(f"stances:    {', '.join(model.stances_) or 'none'}")
     lines.append(f"vocabulary: {info['vocabulary_size']} terms, {info['n_features']} frame features")
+    lines.append(f"threshold:  {threshold_text(model.threshold, model.decision_threshold_)}")
     lines.append("versions:   " + ", ".join(f"{k} {v}" for k, v in sorted(info["library_versions"].items())))
     scalars = {k: v for k, v in info["training"].items() if isinstance(v, (str, int, float, bool))}
     if scalars:
@@ -284,6 +287,23 @@ def _threshold(value: str) -> float:
     if not 0.0 <= number <= 1.0:
         raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}")
     return number
+
+
+def _threshold_or_auto(value: str) -> float | str:
+    return "auto" if value == "auto" else _threshold(value)
+
+
+def _estimator_defaults() -> dict[str, Any]:
+    """``FrameClassifier``'s own defaults, so the help of ``framing train`` cannot drift from them.
+
+    Examples
+    --------
+    >>> _estimator_defaults()["threshold"]
+    'auto'
+    """
+    from .model import FrameClassifier
+
+    return FrameClassifier().get_params()
 
 
 def _positive(value: str) -> int:
@@ -381,8 +401,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --codebook from-labels, leave out frames with fewer examples (default 2)")
     p.add_argument("--include-default-corpus", action="store_true", help="add the packaged labelled corpus")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--threshold", type=_threshold, help="decision threshold stored in the model (default 0.5)")
-    p.add_argument("--C", type=float, help="inverse regularisation of the frame models (default 4.0)")
+    estimator = _estimator_defaults()
+    p.add_argument("--threshold", type=_threshold_or_auto,
+                   help="decision threshold stored in the model: a number in [0, 1], or 'auto' to choose it "
+                        "during training from out-of-fold predictions of the training data (default: "
+                        f"{estimator['threshold']})")
+    p.add_argument("--C", type=float, help=f"inverse regularisation of the frame models (default {estimator['C']})")
     p.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
     p.set_defaults(func=_cmd_train)
 
