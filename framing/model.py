@@ -31,6 +31,12 @@ __all__ = ["FrameClassifier", "check_texts", "parse_labels"]
 _STEMMERS = ("light", "porter", "snowball", "none")
 STANCE_LAYOUT = 3  # the stance feature layout fit() builds (see framing.persist format versions)
 _CALIBRATIONS = ("sigmoid", "none")
+# Solver tolerances, tighter than scikit-learn's 1e-4 so that the weights do not depend on the BLAS
+# kernel of the machine (the default build with OpenBLAS forced to the SkylakeX, Haswell,
+# SandyBridge and Prescott kernels: calibrated scores agree within 2e-5 and stance probabilities
+# within 3e-4, against 2e-3 and 0.02 with the defaults; the stance tolerance costs about 5 s of CPU
+# on top of a 9 s fit, the other two nothing measurable). See framing.compare.
+_FRAME_TOL, _PLATT_TOL, _STANCE_TOL = 1e-6, 1e-8, 1e-6
 
 
 # ------------------------------------------------------------------------------------------
@@ -343,9 +349,13 @@ class FrameClassifier(_Params):
         -------
         self
         """
+        import sklearn.linear_model  # noqa: F401 - loads scipy's BLAS and OpenMP before they are limited
         from threadpoolctl import threadpool_limits
 
-        # These problems are small: BLAS threads only contend (measured 5x slower on 2 busy cores).
+        # These problems are small: BLAS threads only contend (measured 5x slower on 2 busy cores),
+        # and a threaded BLAS sums in another order, so weights would depend on the thread count.
+        # threadpool_limits limits only the libraries already loaded: scikit-learn is imported
+        # above, else the first fit of a process ran with threaded BLAS (slower, other weights).
         with threadpool_limits(limits=1):
             return self._fit(X, y, groups=groups, ids=ids)
 
@@ -399,7 +409,7 @@ class FrameClassifier(_Params):
             scale = _log_count_ratio(Xr, y) if self.nb_weighting else None
             if scale is not None:
                 Xr = Xr @ sp.diags(scale)
-            lr = LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000).fit(Xr, y)
+            lr = LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000, tol=_FRAME_TOL).fit(Xr, y)
             w = lr.coef_[0] * scale if scale is not None else lr.coef_[0]
             return w, float(lr.intercept_[0])
 
@@ -423,7 +433,7 @@ class FrameClassifier(_Params):
                     w, b = frame_fit(train, j)
                     oof[test, j] = np.asarray(Xp[test] @ w).ravel() + b
             for j in range(n_frames):
-                platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], Y[:, j])
+                platt = LogisticRegression(C=1e4, solver="lbfgs", tol=_PLATT_TOL).fit(oof[:, [j]], Y[:, j])
                 # A slope <= 0 means the out-of-fold scores do not rank this frame (too little
                 # data): keep the logistic model's own probabilities rather than invert them.
                 if platt.coef_[0, 0] > 0:
@@ -447,7 +457,8 @@ class FrameClassifier(_Params):
                 inter_s = np.full(len(self.stances_), -30.0)
                 inter_s[seen[0]] = 30.0
             else:
-                lr = LogisticRegression(C=float(self.stance_C), class_weight="balanced", max_iter=3000).fit(Xs, target)
+                lr = LogisticRegression(C=float(self.stance_C), class_weight="balanced", max_iter=3000,
+                                        tol=_STANCE_TOL).fit(Xs, target)
                 coef_s = np.zeros((len(self.stances_), Xs.shape[1]))
                 inter_s = np.full(len(self.stances_), -30.0)
                 if len(seen) == 2:  # binary LR: one row for the second class
