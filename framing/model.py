@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from .codebooks import Codebook, load_codebook
 from .documents import PASSAGE_WORDS, read_as_articles
+from .duplicates import resolve_conflicts
 from .errors import InputTypeError, LabelError, NotFittedError
 from .features import EXTRAS, TextVectorizer, concat_ranges, group_starts, hstack_dense, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
@@ -329,8 +330,8 @@ class FrameClassifier(_Params):
                                  "training passages first, or use framing.load_model().")
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None
-            ) -> "FrameClassifier":
+    def fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None,
+            conflicts: str = "warn") -> "FrameClassifier":
         """Learn frames (and stances, where the labels give them) from passages.
 
         Parameters
@@ -344,10 +345,23 @@ class FrameClassifier(_Params):
             Group of each passage (e.g. its event); calibration folds then never split a group.
         ids : list, optional
             Record ids, used in error messages.
+        conflicts : {"warn", "error", "merge", "first"}, default="warn"
+            What to do with records that have the same text but different labels (see
+            :mod:`framing.duplicates`): train on them and warn once naming them all, refuse, give
+            them the union of their labels, or the first record's labels.
 
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> texts = ["Police fired on the crowd.", "Prices rose.", "Troops shot marchers.", "Wages fell.",
+        ...          "Rents doubled.", "Snipers shot students.", "police fired on the crowd. "]
+        >>> labels = [["violence"], ["economy"], ["violence"], ["economy"], ["economy"], ["violence"], []]
+        >>> clf = FrameClassifier(codebook=["violence", "economy"], min_df=1, cv=2)
+        >>> clf.fit(texts, labels, conflicts="merge").classify("Police fired on protesters.").labels
+        ['violence']
         """
         import sklearn.linear_model  # noqa: F401 - loads scipy's BLAS and OpenMP before they are limited
         from threadpoolctl import threadpool_limits
@@ -357,10 +371,10 @@ class FrameClassifier(_Params):
         # threadpool_limits limits only the libraries already loaded: scikit-learn is imported
         # above, else the first fit of a process ran with threaded BLAS (slower, other weights).
         with threadpool_limits(limits=1):
-            return self._fit(X, y, groups=groups, ids=ids)
+            return self._fit(X, y, groups=groups, ids=ids, conflicts=conflicts)
 
-    def _fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None, ids: Sequence[Any] | None
-             ) -> "FrameClassifier":
+    def _fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None, ids: Sequence[Any] | None,
+             conflicts: str) -> "FrameClassifier":
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import GroupKFold, KFold
 
@@ -370,6 +384,7 @@ class FrameClassifier(_Params):
         Y, S = parse_labels(y, codebook, ids=ids)
         if len(Y) != len(texts):
             raise LabelError(f"got {len(texts)} passages but {len(Y)} labels")
+        Y, S = resolve_conflicts(texts, Y, S, ids, conflicts)
         _check_training_set(texts, Y, S, codebook, ids)
         if groups is not None and len(groups) != len(texts):
             raise LabelError(f"got {len(texts)} passages but {len(groups)} groups")
@@ -1049,17 +1064,9 @@ def _check_training_set(texts: list[str], Y: np.ndarray, S: np.ndarray, codebook
 
     if len(texts) < 2:
         raise LabelError(f"training needs at least 2 passages; got {len(texts)}")
-    seen: dict[str, int] = {}
     for i, text in enumerate(texts):
-        key = " ".join(text.split()).lower()
-        if not key:
+        if not text.strip():
             raise LabelError(f"{name(i)}: empty text")
-        if key in seen:
-            j = seen[key]
-            if not (np.array_equal(Y[i], Y[j]) and np.array_equal(S[i], S[j])):
-                raise LabelError(f"{name(j)} and {name(i)} have the same text but conflicting labels")
-        else:
-            seen[key] = i
     positives = Y.sum(axis=0)
     for j, frame in enumerate(codebook.frame_ids):
         if positives[j] < 2 or positives[j] > len(texts) - 2:

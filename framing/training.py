@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -15,7 +16,8 @@ import numpy as np
 
 from .codebooks import load_codebook
 from .deprecation import looks_like_model, warn_deprecated
-from .errors import LabelError
+from .duplicates import resolve_conflicts
+from .errors import DuplicateTextWarning, LabelError
 from .model import FrameClassifier, check_texts, parse_labels
 
 __all__ = ["train", "evaluate", "cross_validate", "EvaluationReport", "fingerprint"]
@@ -41,7 +43,7 @@ def fingerprint(texts: Sequence[str], labels: Sequence[Any]) -> str:
 
 def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, groups: Sequence[Any] | None = None,
           ids: Sequence[Any] | None = None, include_default_corpus: bool = False, random_state: int = 0,
-          **params: Any) -> FrameClassifier:
+          conflicts: str = "warn", **params: Any) -> FrameClassifier:
     """Fit a frame (and stance) model on labelled passages.
 
     Parameters
@@ -58,6 +60,10 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
     include_default_corpus : bool, default=False
         Add the packaged corpus (default codebook only) to your passages.
     random_state : int, default=0
+    conflicts : {"warn", "error", "merge", "first"}, default="warn"
+        Records with the same text but different labels: train on them and warn once naming them
+        all, refuse, give them the union of their labels, or the first record's labels (see
+        :mod:`framing.duplicates`).
     **params
         Further ``FrameClassifier`` parameters (``C``, ``threshold``, ...).
 
@@ -94,11 +100,26 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
             labels = [[f for f, v in zip(cb.frame_ids, row) if v] for row in labels]
         labels = list(labels) + [r.frames for r in extra]
     model = FrameClassifier(codebook=cb, random_state=random_state, **params)
-    model.fit(texts, labels, groups=groups, ids=ids)
+    model.fit(texts, labels, groups=groups, ids=ids, conflicts=conflicts)
     fp_labels = labels.tolist() if hasattr(labels, "tolist") else labels
     model.training_info_ = {"passages": len(texts), "fingerprint": fingerprint(texts, fp_labels),
                             "include_default_corpus": include_default_corpus, "random_state": random_state}
     return model
+
+
+def _resolved(texts: list[str], labels: list[Any], codebook: Any, ids: list[Any], policy: str) -> list[Any]:
+    """``labels`` after the conflict policy (``framing.duplicates``), as lists or frame -> stance mappings."""
+    Y, S = parse_labels(labels, codebook, ids=ids)
+    Y2, S2 = resolve_conflicts(texts, Y, S, ids, policy)
+    if Y2 is Y:
+        return labels
+    stances = codebook.stance_ids
+    out = list(labels)
+    for i in np.flatnonzero((Y2 != Y).any(axis=1) | (S2 != S).any(axis=1)):
+        frames = [f for f, v in zip(codebook.frame_ids, Y2[i]) if v]
+        given = {f: stances[s] for f, s in zip(codebook.frame_ids, S2[i]) if s >= 0}
+        out[i] = {f: given.get(f) for f in frames} if given else frames
+    return out
 
 
 def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -271,11 +292,14 @@ def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model
 
 
 def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, folds: int = 5,
-                   groups: Sequence[Any] | None = None, random_state: int = 0, **params: Any) -> dict[str, Any]:
+                   groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None, random_state: int = 0,
+                   conflicts: str = "warn", **params: Any) -> dict[str, Any]:
     """K-fold cross-validation; with ``groups``, no group is split across folds (GroupKFold).
 
     Returns a dict with the per-fold reports (``"folds"``) and the mean and standard deviation of
-    each headline metric (``"mean"``, ``"std"``).
+    each headline metric (``"mean"``, ``"std"``). Errors and warnings name records by ``ids``, or
+    by their position in ``passages`` (never by a position inside a fold). ``conflicts`` is applied
+    once, to all the data, before the folds are cut (see ``framing.train``).
 
     Examples
     --------
@@ -293,6 +317,10 @@ def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: 
     labels = list(labels)
     if len(labels) != len(texts):
         raise LabelError(f"got {len(texts)} passages but {len(labels)} labels; give one label per passage")
+    ids = list(range(len(texts))) if ids is None else list(ids)
+    if len(ids) != len(texts):
+        raise LabelError(f"got {len(texts)} passages but {len(ids)} ids; give one id per passage")
+    labels = _resolved(texts, labels, load_codebook(codebook), ids, conflicts)
     if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= len(texts):
         raise ValueError(f"cross_validate: folds must be an int from 2 to the number of passages ({len(texts)}); "
                          f"got {folds!r}")
@@ -307,9 +335,11 @@ def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: 
         splitter = KFold(n_splits=folds, shuffle=True, random_state=random_state).split(texts)
     reports = []
     for train_idx, test_idx in splitter:
-        model = train([texts[i] for i in train_idx], [labels[i] for i in train_idx], codebook=codebook,
-                      groups=None if groups is None else [groups[i] for i in train_idx],
-                      random_state=random_state, **params)
+        with warnings.catch_warnings():  # the conflicts were reported once, above
+            warnings.simplefilter("ignore", DuplicateTextWarning)
+            model = train([texts[i] for i in train_idx], [labels[i] for i in train_idx], codebook=codebook,
+                          groups=None if groups is None else [groups[i] for i in train_idx],
+                          ids=[ids[i] for i in train_idx], random_state=random_state, **params)
         test_t, test_l = [texts[i] for i in test_idx], [labels[i] for i in test_idx]
         reports.append(evaluate(test_t, test_l, model=model))
     keys = ("micro_f1", "macro_f1", "samples_f1", "endorsed_f1", "stance_accuracy")
