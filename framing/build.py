@@ -41,7 +41,7 @@ def build(out: str | Path = "models/default", *, seed: int = 0, verbose: bool = 
 
     t0 = time.perf_counter()
     dev_model = train([r.text for r in parts["train"]], [r.frames for r in parts["train"]],
-                      groups=[r.event for r in parts["train"]], random_state=seed, **DEFAULT_PARAMS)
+                      groups=[r.event for r in parts["train"]], random_state=seed, verbose=verbose, **DEFAULT_PARAMS)
     dev = evaluate([r.text for r in parts["dev"]], [r.frames for r in parts["dev"]], model=dev_model)
     log(f"[dev events {', '.join(SPLITS['dev'])}: model trained on train events only]\n{dev}\n")
 
@@ -49,7 +49,7 @@ def build(out: str | Path = "models/default", *, seed: int = 0, verbose: bool = 
     t1 = time.perf_counter()
     model = train([r.text for r in fit_records], [r.frames for r in fit_records],
                   groups=[r.event for r in fit_records], ids=[r.id for r in fit_records], random_state=seed,
-                  **DEFAULT_PARAMS)
+                  verbose=verbose, **DEFAULT_PARAMS)
     seconds = time.perf_counter() - t1
     test = evaluate([r.text for r in parts["test"]], [r.frames for r in parts["test"]], model=model)
     log(f"[test events {', '.join(SPLITS['test'])}: never seen in training or tuning]\n{test}\n")

@@ -194,7 +194,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if not articles:
         params["include_default_corpus"] = args.include_default_corpus
     _say(f"training on {len(data)} {'articles' if articles else 'passages'} from {args.data}", args.quiet)
-    model = fit(data.texts, data.labels, codebook=codebook, ids=data.ids, groups=data.groups, **params)
+    model = fit(data.texts, data.labels, codebook=codebook, ids=data.ids, groups=data.groups, verbose=not args.quiet,
+                **params)
     path = model.save(args.output)
     _say(f"{len(model.classes_)} frames, {time.perf_counter() - started:.1f} s; model saved to {path}", args.quiet)
     return EXIT_OK
@@ -407,7 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "during training from out-of-fold predictions of the training data (default: "
                         f"{estimator['threshold']})")
     p.add_argument("--C", type=float, help=f"inverse regularisation of the frame models (default {estimator['C']})")
-    p.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
+    p.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr (by default each stage of the "
+                   "fit is reported with the time taken)")
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="score a model on labelled data")

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from .codebooks import Codebook, load_codebook
 from .documents import PASSAGE_WORDS, read_as_articles
 from .duplicates import resolve_conflicts
+from .progress import Stages
 from .errors import InputTypeError, LabelError, NotFittedError
 from .features import EXTRAS, TextVectorizer, concat_ranges, group_starts, hstack_dense, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
@@ -331,7 +332,7 @@ class FrameClassifier(_Params):
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None,
-            conflicts: str = "warn") -> "FrameClassifier":
+            conflicts: str = "warn", verbose: bool = False) -> "FrameClassifier":
         """Learn frames (and stances, where the labels give them) from passages.
 
         Parameters
@@ -349,6 +350,9 @@ class FrameClassifier(_Params):
             What to do with records that have the same text but different labels (see
             :mod:`framing.duplicates`): train on them and warn once naming them all, refuse, give
             them the union of their labels, or the first record's labels.
+        verbose : bool, default=False
+            Report each stage of the fit (features, frame models, calibration folds, stance model)
+            with the time taken, on standard error.
 
         Returns
         -------
@@ -371,10 +375,10 @@ class FrameClassifier(_Params):
         # threadpool_limits limits only the libraries already loaded: scikit-learn is imported
         # above, else the first fit of a process ran with threaded BLAS (slower, other weights).
         with threadpool_limits(limits=1):
-            return self._fit(X, y, groups=groups, ids=ids, conflicts=conflicts)
+            return self._fit(X, y, groups=groups, ids=ids, conflicts=conflicts, say=Stages(verbose))
 
     def _fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None, ids: Sequence[Any] | None,
-             conflicts: str) -> "FrameClassifier":
+             conflicts: str, say: Stages) -> "FrameClassifier":
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import GroupKFold, KFold
 
@@ -392,6 +396,7 @@ class FrameClassifier(_Params):
             raise LabelError(f"calibration with cv={self.cv} folds needs at least {self.cv} passages; got "
                              f"{len(texts)}. Label more passages, or pass a smaller cv (at least 2).")
 
+        say(f"fitting {len(codebook)} frames on {len(texts):,} passages")
         lexicon = load_lexicon()
         forced = [c for f in codebook.frames for c in f.cues] + [t for terms in lexicon.values() for t in terms]
         vec = TextVectorizer(ngram_range=tuple(self.ngram_range), min_df=int(self.min_df),
@@ -410,6 +415,7 @@ class FrameClassifier(_Params):
         feats = self._features(batch)
         Xp = feats["X"]
         n_frames = len(codebook)
+        say(f"features: {len(vec.vocabulary_):,} terms, {Xp.shape[1]:,} columns")
         coef = np.zeros((n_frames, Xp.shape[1]))
         intercept = np.zeros(n_frames)
 
@@ -432,6 +438,7 @@ class FrameClassifier(_Params):
         for j in range(n_frames):
             coef[j], intercept[j] = frame_fit(everyone, j)
         self.coef_, self.intercept_ = coef, intercept
+        say(f"frame models fitted ({n_frames})")
 
         self.platt_ = np.tile([1.0, 0.0], (n_frames, 1))
         if self.calibration == "sigmoid":
@@ -440,13 +447,14 @@ class FrameClassifier(_Params):
             else:
                 splits = KFold(n_splits=int(self.cv), shuffle=True, random_state=self.random_state).split(Xp)
             oof = np.zeros(Y.shape)
-            for train, test in splits:
+            for fold, (train, test) in enumerate(splits, 1):
                 for j in range(n_frames):
                     if Y[train, j].min() == Y[train, j].max():
                         oof[test, j] = -10.0 if Y[train, j].max() == 0 else 10.0
                         continue
                     w, b = frame_fit(train, j)
                     oof[test, j] = np.asarray(Xp[test] @ w).ravel() + b
+                say(f"calibration fold {fold}/{self.cv} done")
             for j in range(n_frames):
                 platt = LogisticRegression(C=1e4, solver="lbfgs", tol=_PLATT_TOL).fit(oof[:, [j]], Y[:, j])
                 # A slope <= 0 means the out-of-fold scores do not rank this frame (too little
@@ -454,6 +462,7 @@ class FrameClassifier(_Params):
                 if platt.coef_[0, 0] > 0:
                     self.platt_[j] = (platt.coef_[0, 0], platt.intercept_[0])
             self.auto_threshold_ = _best_threshold(self._calibrate(oof), Y)
+            say(f"calibrated; threshold='auto' would choose {self.auto_threshold_:g}")
         else:
             self.auto_threshold_ = 0.5
 
@@ -464,6 +473,7 @@ class FrameClassifier(_Params):
         self.stance_intercept_ = np.zeros(0)
         if self.stances_:
             rows, cols = np.nonzero(S >= 0)
+            say(f"fitting the stance model on {len(rows):,} (passage, frame) pairs")
             Xs = self._stance_matrix(feats, rows, cols)
             target = S[rows, cols]
             seen = np.unique(target)
@@ -483,6 +493,7 @@ class FrameClassifier(_Params):
                     coef_s[seen], inter_s[seen] = lr.coef_, lr.intercept_
             self.stance_coef_, self.stance_intercept_ = coef_s, inter_s
         self.n_features_ = Xp.shape[1]
+        say("fit done")
         return self
 
     # -- features ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .deprecation import looks_like_model, warn_deprecated
 from .duplicates import resolve_conflicts
 from .errors import DuplicateTextWarning, LabelError
 from .model import FrameClassifier, check_texts, parse_labels
+from .progress import Stages
 
 __all__ = ["train", "evaluate", "cross_validate", "EvaluationReport", "fingerprint"]
 
@@ -43,7 +44,7 @@ def fingerprint(texts: Sequence[str], labels: Sequence[Any]) -> str:
 
 def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, groups: Sequence[Any] | None = None,
           ids: Sequence[Any] | None = None, include_default_corpus: bool = False, random_state: int = 0,
-          conflicts: str = "warn", **params: Any) -> FrameClassifier:
+          conflicts: str = "warn", verbose: bool = False, **params: Any) -> FrameClassifier:
     """Fit a frame (and stance) model on labelled passages.
 
     Parameters
@@ -64,6 +65,8 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
         Records with the same text but different labels: train on them and warn once naming them
         all, refuse, give them the union of their labels, or the first record's labels (see
         :mod:`framing.duplicates`).
+    verbose : bool, default=False
+        Report each stage of the fit with the time taken, on standard error.
     **params
         Further ``FrameClassifier`` parameters (``C``, ``threshold``, ...).
 
@@ -100,7 +103,7 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
             labels = [[f for f, v in zip(cb.frame_ids, row) if v] for row in labels]
         labels = list(labels) + [r.frames for r in extra]
     model = FrameClassifier(codebook=cb, random_state=random_state, **params)
-    model.fit(texts, labels, groups=groups, ids=ids, conflicts=conflicts)
+    model.fit(texts, labels, groups=groups, ids=ids, conflicts=conflicts, verbose=verbose)
     fp_labels = labels.tolist() if hasattr(labels, "tolist") else labels
     model.training_info_ = {"passages": len(texts), "fingerprint": fingerprint(texts, fp_labels),
                             "include_default_corpus": include_default_corpus, "random_state": random_state}
@@ -293,13 +296,14 @@ def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model
 
 def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, folds: int = 5,
                    groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None, random_state: int = 0,
-                   conflicts: str = "warn", **params: Any) -> dict[str, Any]:
+                   conflicts: str = "warn", verbose: bool = False, **params: Any) -> dict[str, Any]:
     """K-fold cross-validation; with ``groups``, no group is split across folds (GroupKFold).
 
     Returns a dict with the per-fold reports (``"folds"``) and the mean and standard deviation of
     each headline metric (``"mean"``, ``"std"``). Errors and warnings name records by ``ids``, or
     by their position in ``passages`` (never by a position inside a fold). ``conflicts`` is applied
-    once, to all the data, before the folds are cut (see ``framing.train``).
+    once, to all the data, before the folds are cut (see ``framing.train``). ``verbose=True``
+    reports each fold (its size, its micro-F1 and the time taken) on standard error.
 
     Examples
     --------
@@ -334,7 +338,9 @@ def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: 
     else:
         splitter = KFold(n_splits=folds, shuffle=True, random_state=random_state).split(texts)
     reports = []
-    for train_idx, test_idx in splitter:
+    say = Stages(verbose)
+    for fold, (train_idx, test_idx) in enumerate(splitter, 1):
+        say(f"fold {fold}/{folds}: training on {len(train_idx):,} passages, testing on {len(test_idx):,}")
         with warnings.catch_warnings():  # the conflicts were reported once, above
             warnings.simplefilter("ignore", DuplicateTextWarning)
             model = train([texts[i] for i in train_idx], [labels[i] for i in train_idx], codebook=codebook,
@@ -342,6 +348,7 @@ def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: 
                           ids=[ids[i] for i in train_idx], random_state=random_state, **params)
         test_t, test_l = [texts[i] for i in test_idx], [labels[i] for i in test_idx]
         reports.append(evaluate(test_t, test_l, model=model))
+        say(f"fold {fold}/{folds}: micro-F1 {reports[-1].micro_f1:.3f}")
     keys = ("micro_f1", "macro_f1", "samples_f1", "endorsed_f1", "stance_accuracy")
     mean, std = {}, {}
     for k in keys:

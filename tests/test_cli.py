@@ -229,3 +229,12 @@ def test_train_accepts_auto_and_info_and_the_model_card_show_the_chosen_threshol
     assert main(["train", str(labelled), "-o", str(tmp_path / "m2"), "--codebook", "from-labels", "--threshold",
                  "0.45", "-q"]) == 0
     assert "- Decision threshold: 0.45 (set by the threshold parameter)" in (tmp_path / "m2" / "MODEL_CARD.md").read_text()
+
+
+def test_train_reports_its_stages_unless_quiet(tmp_path, labelled, capsys):
+    """Issue 13, point 9: the command line shows each stage of a long fit on stderr (-q: nothing)."""
+    assert main(["train", str(labelled), "-o", str(tmp_path / "m"), "--codebook", "from-labels"]) == 0
+    err = capsys.readouterr().err
+    assert "fitting 2 frames on 24 passages" in err and "calibration fold 5/5 done" in err and "fit done" in err
+    assert main(["train", str(labelled), "-o", str(tmp_path / "m2"), "--codebook", "from-labels", "-q"]) == 0
+    assert capsys.readouterr().err == ""

@@ -239,3 +239,20 @@ def test_fingerprint_changes_with_any_label():
     a = train().training_info_["fingerprint"]
     b = train(labels=with_label(20, {"repression": "reported"})).training_info_["fingerprint"]
     assert a != b
+
+
+def test_fits_and_cross_validation_show_signs_of_life_only_when_asked(capsys):
+    """Issue 13, point 9: a long fit reports its stages on stderr with verbose=True; silent by default."""
+    train()
+    assert capsys.readouterr() == ("", "")
+    train(verbose=True)
+    out, err = capsys.readouterr()
+    assert out == ""
+    stages = [line.split("] ", 1)[1] for line in err.splitlines()]
+    assert all(line.startswith("framing: [") for line in err.splitlines())
+    assert stages[0] == "fitting 2 frames on 24 passages" and stages[-1] == "fit done"
+    assert "calibration fold 2/2 done" in stages and "fitting the stance model on 21 (passage, frame) pairs" in stages
+    framing.cross_validate(TINY_TEXTS, TINY_LABELS, folds=2, verbose=True, **PARAMS)
+    err = capsys.readouterr().err
+    assert "fold 1/2: training on 12 passages, testing on 12" in err and "fold 2/2: micro-F1 " in err
+    assert "calibration fold" not in err  # the folds' own fits stay quiet
