@@ -32,6 +32,9 @@ Records without an id get ``"<file name>:<line>"`` (files) or the row index (Dat
 from __future__ import annotations
 
 import csv
+import gzip
+import io
+import itertools
 import json
 import math
 import sys
@@ -197,16 +200,52 @@ class _Ids:
         return key
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, decoded line without its end) for every line; invalid UTF-8 names the line."""
-    with path.open("rb") as fh:
+def _open_bytes(path: Path) -> Any:
+    """The file's bytes, decompressed when its name ends in ``.gz``."""
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
+def _lines(path: Path, encoding: str = "utf-8") -> Iterator[tuple[int, str]]:
+    """(line number, decoded line without its end) for every line; undecodable bytes name the line."""
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+    with _open_bytes(path) as fh:
         for n, raw in enumerate(fh, 1):
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
-                yield n, raw.decode("utf-8").rstrip("\r\n")
+                yield n, raw.decode(encoding).rstrip("\r\n")
             except UnicodeDecodeError as exc:
-                raise LabelError(f"{path}, line {n}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+                hint = "; give the file's encoding with encoding= (--encoding), e.g. cp1252" if utf8 else ""
+                raise LabelError(f"{path}, line {n}: not valid {'UTF-8' if utf8 else encoding} ({exc.reason} at "
+                                 f"byte {exc.start}){hint}") from None
+
+
+def _json_records(path: Path, encoding: str) -> Iterator[tuple[int, str, Any]]:
+    """(line or position, where, parsed record) of a JSON Lines file, or of a JSON array of records."""
+    lines = _lines(path, encoding)
+    head: list[tuple[int, str]] = []
+    for n, line in lines:
+        head.append((n, line))
+        if line.strip():
+            break
+    if head and head[-1][1].lstrip().startswith("["):  # a JSON array, read whole
+        text = "\n".join(line for _, line in itertools.chain(head, lines))
+        try:
+            records = json.loads(text)
+        except ValueError as exc:
+            raise LabelError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(records, list):
+            raise LabelError(f"{path}: expected a JSON array of records, got {type(records).__name__}")
+        for i, record in enumerate(records, 1):
+            yield i, f"{path}, record {i}", record
+        return
+    for n, line in itertools.chain(head, lines):
+        if not line.strip():
+            continue
+        try:
+            yield n, f"{path}, line {n}", json.loads(line)
+        except ValueError as exc:
+            raise LabelError(f"{path}, line {n}: not valid JSON ({exc})") from None
 
 
 def _existing_file(path: str | Path, what: str) -> Path:
@@ -221,18 +260,21 @@ def _existing_file(path: str | Path, what: str) -> Path:
 # ------------------------------------------------------------------------------------------
 
 def read_jsonl(path: str | Path, *, text_field: str = "text", labels_field: str = "frames", id_field: str = "id",
-               group_field: str | None = None) -> LabelledData:
-    """Read labelled records from a JSON Lines file.
+               group_field: str | None = None, encoding: str = "utf-8") -> LabelledData:
+    """Read labelled records from a JSON Lines file (or a JSON array of records).
 
     Parameters
     ----------
     path : str or path
-        One JSON object per line; blank lines are skipped.
+        One JSON object per line; blank lines are skipped. A file that starts with ``[`` is read
+        as one JSON array of such objects. A name ending in ``.gz`` is read compressed.
     text_field, labels_field, id_field : str
         Keys of the text, the labels (a list of frame ids or a mapping frame -> stance) and the
         record id (optional in a record: the id is then ``"<file name>:<line>"``).
     group_field : str, optional
         Key of each record's group (required in every record when given).
+    encoding : str, default="utf-8"
+        The file's encoding (e.g. ``"cp1252"``).
 
     Returns
     -------
@@ -264,14 +306,7 @@ def read_jsonl(path: str | Path, *, text_field: str = "text", labels_field: str 
     labels: list[Any] = []
     groups: list[Any] = []
     ids = _Ids()
-    for n, line in _lines(path):
-        if not line.strip():
-            continue
-        where = f"{path}, line {n}"
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise LabelError(f"{where}: not valid JSON ({exc})") from None
+    for n, where, record in _json_records(path, encoding):
         if not isinstance(record, dict):
             raise LabelError(f"{where}: expected a JSON object, got {type(record).__name__}")
         if id_field in record:
@@ -296,7 +331,7 @@ _FIELD_DEFAULTS = {"text_field": "text", "labels_field": "frames", "id_field": "
 
 def read_csv(path: str | Path, *, text_field: str = "text", labels_field: str = "frames", id_field: str = "id",
              group_field: str | None = None, delimiter: str = ",", stances: Sequence[str] | None = None,
-             **deprecated: Any) -> LabelledData:
+             encoding: str = "utf-8", **deprecated: Any) -> LabelledData:
     """Read labelled records from a CSV file with a header row.
 
     Parameters
@@ -309,6 +344,9 @@ def read_csv(path: str | Path, *, text_field: str = "text", labels_field: str = 
         Column names (the same keywords as :func:`read_jsonl`; the old ``text_column``,
         ``labels_column``, ``id_column`` and ``group_column`` still work, with a ``FutureWarning``).
     delimiter : str, default=","
+        E.g. ``";"`` for a semicolon-separated file.
+    encoding : str, default="utf-8"
+        The file's encoding (e.g. ``"cp1252"``). A name ending in ``.gz`` is read compressed.
     stances : list of str, optional
         Stance ids recognised after a colon (default: the default codebook's stances,
         ``endorsed``, ``reported``, ``disputed``).
@@ -341,7 +379,9 @@ def read_csv(path: str | Path, *, text_field: str = "text", labels_field: str = 
     labels: list[Any] = []
     groups: list[Any] = []
     ids = _Ids()
-    with _big_csv_fields(), path.open(encoding="utf-8-sig", newline="") as fh:
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+    with _big_csv_fields(), io.TextIOWrapper(_open_bytes(path), encoding="utf-8-sig" if utf8 else encoding,
+                                             newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         try:
             header = next(reader)
@@ -349,11 +389,14 @@ def read_csv(path: str | Path, *, text_field: str = "text", labels_field: str = 
             raise LabelError(f"{path}: empty file; expected a header row with {text_column!r} and "
                              f"{labels_column!r}") from None
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise LabelError(f"{path}, line 1: unreadable header ({exc})") from None
+            hint = "; give the file's encoding with encoding= (--encoding)" if isinstance(exc, UnicodeDecodeError) else ""
+            raise LabelError(f"{path}, line 1: unreadable header ({exc}){hint}") from None
         wanted = [text_column, labels_column] + ([group_column] if group_column else [])
         missing = [c for c in wanted if c not in header]
         if missing:
-            raise LabelError(f"{path}: missing column(s) {missing}; the header has {header}")
+            seps = [c for c in (";", "\t", "|", ",") if c != delimiter and header and c in header[0]]
+            hint = f"; the header looks {seps[0]!r}-separated: pass delimiter={seps[0]!r} (--delimiter)" if seps else ""
+            raise LabelError(f"{path}: missing column(s) {missing}; the header has {header}{hint}")
         col = {name: header.index(name) for name in header}
         while True:
             start = reader.line_num + 1
@@ -363,7 +406,8 @@ def read_csv(path: str | Path, *, text_field: str = "text", labels_field: str = 
             except StopIteration:
                 break
             except (csv.Error, UnicodeDecodeError) as exc:
-                raise LabelError(f"{where}: unreadable CSV ({exc})") from None
+                hint = "; give the file's encoding with encoding= (--encoding)" if isinstance(exc, UnicodeDecodeError) else ""
+                raise LabelError(f"{where}: unreadable CSV ({exc}){hint}") from None
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != len(header):
