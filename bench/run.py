@@ -539,7 +539,9 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
     # Check the peers' scorer against framing.evaluate on framing's own predictions.
     res = model.classify(test_texts)
     P = np.array([[int(f in r.labels) for f in cb.frame_ids] for r in res]).reshape(len(res), len(cb.frame_ids))
-    st = np.array([[cb.stance_ids.index(p.stance) for p in r.frames] for r in res]).reshape(P.shape)
+    # The stance model's choice for every frame (``stance`` is None for frames that are not labelled).
+    st = np.array([[int(np.argmax([p.stance_scores[s] for s in cb.stance_ids])) for p in r.frames]
+                   for r in res]).reshape(P.shape)
     mine = score(P, Y_test, S_test, st, list(cb.stance_ids))
     result["scorer_check"] = all(abs(mine[k] - getattr(rep, k)) < 1e-9 for k in mine)
 
