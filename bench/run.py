@@ -533,13 +533,15 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
 
     # -- accuracy ----------------------------------------------------------------------------------------
     log("framing.evaluate on the test events")
-    rep = framing.evaluate(model, test_texts, [r.frames for r in test_records])
+    rep = framing.evaluate(test_texts, [r.frames for r in test_records], model=model)
     fw.update({"micro_f1": rep.micro_f1, "macro_f1": rep.macro_f1, "endorsed_f1": rep.endorsed_f1,
                "stance_accuracy": rep.stance_accuracy})
     # Check the peers' scorer against framing.evaluate on framing's own predictions.
     res = model.classify(test_texts)
     P = np.array([[int(f in r.labels) for f in cb.frame_ids] for r in res]).reshape(len(res), len(cb.frame_ids))
-    st = np.array([[cb.stance_ids.index(p.stance) for p in r.frames] for r in res]).reshape(P.shape)
+    # The stance model's choice for every frame (``stance`` is None for frames that are not labelled).
+    st = np.array([[int(np.argmax([p.stance_scores[s] for s in cb.stance_ids])) for p in r.frames]
+                   for r in res]).reshape(P.shape)
     mine = score(P, Y_test, S_test, st, list(cb.stance_ids))
     result["scorer_check"] = all(abs(mine[k] - getattr(rep, k)) < 1e-9 for k in mine)
 

@@ -46,6 +46,7 @@ _EXPORTS = {
     "LabelError": "framing.errors",
     "CodebookError": "framing.errors",
     "ModelFileError": "framing.errors",
+    "DuplicateTextWarning": "framing.errors",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
@@ -57,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .readers import (LabelledData, codebook_from_labels, from_dataframe, read_csv, read_jsonl,
                           read_semeval2023, read_semeval2025)
     from .codebooks import Codebook, load_codebook
-    from .errors import CodebookError, InputTypeError, LabelError, ModelFileError
+    from .errors import CodebookError, DuplicateTextWarning, InputTypeError, LabelError, ModelFileError
     from .model import FrameClassifier
     from .training import EvaluationReport, cross_validate, evaluate, train
     from .persist import load_model, save_model

@@ -6,17 +6,20 @@ import os
 import threading
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from .codebooks import Codebook, default_codebook
+from .deprecation import looks_like_model
+from .errors import InputTypeError
 from .model import FrameClassifier
 from .persist import load_model
 from .results import DocumentResult, PassageResult
 
-__all__ = ["classify", "analyze", "codebook", "default_model", "default_model_path"]
+__all__ = ["classify", "analyze", "codebook", "default_model", "default_model_path", "resolve_model"]
 
 _LOCK = threading.Lock()
 _MODEL: FrameClassifier | None = None
+_LOADED: dict[tuple[str, int, int], FrameClassifier] = {}  # models loaded from a path, by file state
 
 
 def default_model_path() -> Path:
@@ -52,8 +55,54 @@ def default_model() -> FrameClassifier:
     return _MODEL
 
 
+def resolve_model(model: Any) -> Any:
+    """The model that ``model=`` names: ``None`` is the default model, a path is a model directory
+    (loaded once and cached while its manifest is unchanged), a fitted model is itself.
+
+    Raises
+    ------
+    InputTypeError
+        For anything else, saying what was expected and what arrived.
+    ModelFileError
+        For a path that is not a framing model directory.
+
+    Examples
+    --------
+    >>> resolve_model(None) is default_model()
+    True
+    >>> resolve_model(default_model_path()).classes_.tolist() == default_model().classes_.tolist()
+    True
+    >>> resolve_model(42)
+    Traceback (most recent call last):
+    ...
+    framing.errors.InputTypeError: model must be a fitted FrameClassifier, a model directory (str or path) or None; got int
+    """
+    if model is None:
+        return default_model()
+    if isinstance(model, (str, os.PathLike)):
+        directory = Path(model)
+        try:
+            info = (directory / "manifest.json").stat()
+        except OSError:
+            return load_model(directory)  # raises the ModelFileError that says what is wrong
+        key = (str(directory.resolve()), info.st_mtime_ns, info.st_size)
+        with _LOCK:
+            cached = _LOADED.get(key)
+        if cached is None:
+            cached = load_model(directory)
+            with _LOCK:
+                if len(_LOADED) >= 4:
+                    _LOADED.pop(next(iter(_LOADED)))
+                _LOADED[key] = cached
+        return cached
+    if not (isinstance(model, FrameClassifier) or looks_like_model(model)):  # an unfitted one says so itself
+        raise InputTypeError(f"model must be a fitted FrameClassifier, a model directory (str or path) or None; "
+                             f"got {type(model).__name__}")
+    return model
+
+
 def classify(texts: str | Sequence[str], *, threshold: float | None = None,
-             model: FrameClassifier | None = None) -> PassageResult | list[PassageResult]:
+             model: FrameClassifier | str | os.PathLike | None = None) -> PassageResult | list[PassageResult]:
     """Which frames a passage carries, with stance, score and evidence for each.
 
     Parameters
@@ -63,9 +112,9 @@ def classify(texts: str | Sequence[str], *, threshold: float | None = None,
     threshold : float, optional
         Calibrated probability at which a frame is labelled (default: the model's own, 0.3 for
         the shipped model, chosen on the corpus's dev events).
-    model : FrameClassifier, optional
-        A model of your own (from ``framing.train`` or ``framing.load_model``); default: the
-        shipped model.
+    model : FrameClassifier or path, optional
+        A model of your own (from ``framing.train`` or ``framing.load_model``), or the directory
+        of a saved model; default: the shipped model.
 
     Returns
     -------
@@ -84,15 +133,17 @@ def classify(texts: str | Sequence[str], *, threshold: float | None = None,
     >>> [len(x.labels) for x in framing.classify(["", "The weather was mild."])]
     [0, 0]
     """
-    return (model or default_model()).classify(texts, threshold=threshold)
+    return resolve_model(model).classify(texts, threshold=threshold)
 
 
-def analyze(text: str, *, threshold: float | None = None, model: FrameClassifier | None = None,
+def analyze(text: str, *, threshold: float | None = None, model: FrameClassifier | str | os.PathLike | None = None,
             max_words: int = 150, window: int = 4) -> DocumentResult:
     """Split an article into passages, classify each, and profile frames and stances.
 
     Paragraphs (blank-line separated) are passages; a paragraph longer than ``max_words`` is cut
-    into windows of up to ``window`` sentences.
+    into windows of up to ``window`` sentences. ``model`` is as for :func:`classify`. The
+    document's stances and ``dominant`` frames follow the document rule of
+    :mod:`framing.documents`.
 
     Examples
     --------
@@ -102,7 +153,7 @@ def analyze(text: str, *, threshold: float | None = None, model: FrameClassifier
     >>> len(doc.passages), doc.dominant
     (2, ['popular_revolt'])
     """
-    return (model or default_model()).analyze(text, threshold=threshold, max_words=max_words, window=window)
+    return resolve_model(model).analyze(text, threshold=threshold, max_words=max_words, window=window)
 
 
 def codebook() -> Codebook:

@@ -6,8 +6,11 @@ passages. The rule that works best here is *predict the way you trained*:
 * a model trained on whole articles (:func:`train_articles`) scores whole articles
   (``pooling="whole"``): features are counted per sentence and summed, so any length works;
 * a model trained on passages (the default model) scores an article by splitting it into passages
-  (:func:`framing.text.split_passages`) and taking, for each frame, the highest passage score
-  (``pooling="max"``); the stance and evidence come from that top passage.
+  (:func:`framing.text.split_passages`) and combining them by the document rule of
+  :mod:`framing.documents` (``pooling="max"``): each frame's score is its highest passage score,
+  its stance the score-weighted vote of the passages that carry it, its evidence that of the top
+  passage. ``framing.analyze`` and ``framing.classify`` (for article-length text) give the same
+  answer.
 
 ``pooling="auto"`` (the default) picks by how the model was trained. Measured on synthetic
 articles of 3-8 passages of one event from the packaged corpus (300 training articles, 150 test
@@ -32,8 +35,10 @@ import random
 from collections import defaultdict
 from typing import Any, Sequence, cast
 
+from .deprecation import looks_like_model, warn_deprecated
+from .documents import document_result
 from .model import FrameClassifier, check_texts
-from .results import FramePrediction, PassageResult
+from .results import PassageResult
 from .text import split_passages
 
 __all__ = ["train_articles", "classify_articles", "ArticleView", "synthetic_articles", "POOLINGS"]
@@ -68,7 +73,7 @@ def train_articles(texts: Sequence[str], labels: Sequence[Any], *, codebook: Any
     ...         "Rents doubled.\\n\\nFuel costs soared.", "Police beat students.\\n\\nSnipers shot at them."] * 2
     >>> model = train_articles(arts, [["Economic"], ["Violence"]] * 4, codebook=["Economic", "Violence"],
     ...                        min_df=1, cv=2)
-    >>> model.training_info_["unit"], classify_articles(model, "Food prices keep rising.").labels
+    >>> model.training_info_["unit"], classify_articles("Food prices keep rising.", model=model).labels
     ('article', ['Economic'])
     """
     from .training import train
@@ -78,21 +83,24 @@ def train_articles(texts: Sequence[str], labels: Sequence[Any], *, codebook: Any
     return model
 
 
-def classify_articles(model: FrameClassifier, texts: str | Sequence[str], *, threshold: float | None = None,
+def classify_articles(texts: str | Sequence[str], *legacy: Any, model: Any = None, threshold: float | None = None,
                       pooling: str = "auto", max_words: int = 150, window: int = 4
                       ) -> PassageResult | list[PassageResult]:
     """Frames of whole articles, one ``PassageResult`` per article (same shape as ``classify``).
 
     Parameters
     ----------
-    model : FrameClassifier
     texts : str or list of str
         One article gives one result; a list gives a list in the same order.
+    model : FrameClassifier or path, optional
+        As for ``framing.classify``; default: the shipped model. (The old form
+        ``classify_articles(model, texts)`` still works, with a ``FutureWarning``.)
     threshold : float, optional
         Overrides the model's threshold.
     pooling : {"auto", "whole", "max"}, default="auto"
-        ``"whole"`` scores each article as one text; ``"max"`` splits it into passages and takes
-        each frame's highest passage score, with the stance and evidence of that passage.
+        ``"whole"`` scores each article as one text; ``"max"`` splits it into passages and
+        combines them by the document rule of :mod:`framing.documents` (each frame's highest
+        passage score; the score-weighted stance vote of the passages that carry it).
         ``"auto"`` is ``"whole"`` for models from :func:`train_articles`, else ``"max"``.
     max_words, window : int
         Passage splitting (see ``framing.text.split_passages``).
@@ -103,15 +111,24 @@ def classify_articles(model: FrameClassifier, texts: str | Sequence[str], *, thr
     >>> model = framing.default_model()  # trained on passages, so "auto" max-pools
     >>> calm = "The weather was mild and the markets were calm."
     >>> rally = "Soldiers opened fire on the peaceful rally and dozens were arrested."
-    >>> r = classify_articles(model, calm + "\\n\\n" + rally)
+    >>> r = classify_articles(calm + "\\n\\n" + rally, model=model)
     >>> a, b = model.classify([calm, rally])
     >>> [p.score for p in r.frames] == [max(x.score, y.score) for x, y in zip(a.frames, b.frames)]
     True
     >>> r.labels == sorted(set(a.labels) | set(b.labels), key=lambda f: -r[f].score)
     True
     """
+    if legacy or looks_like_model(texts):
+        if not (looks_like_model(texts) and len(legacy) == 1 and model is None):
+            raise TypeError("classify_articles() takes the articles as its one positional argument and the model "
+                            "as the keyword model=")
+        warn_deprecated("classify_articles(model, texts)", "classify_articles(texts, model=model)")
+        model, texts = texts, legacy[0]
     if pooling not in POOLINGS:
         raise ValueError(f"pooling must be one of {POOLINGS}; got {pooling!r}")
+    from .api import resolve_model
+
+    model = resolve_model(model)
     items, single = check_texts(texts)
     if pooling == "auto":
         pooling = "whole" if getattr(model, "training_info_", {}).get("unit") == "article" else "max"
@@ -127,24 +144,8 @@ def classify_articles(model: FrameClassifier, texts: str | Sequence[str], *, thr
         chunks.extend(parts)
     chunk_results = cast("list[PassageResult]", model.classify(chunks, threshold=thr) if chunks else [])
     empty = cast("list[PassageResult]", model.classify([""], threshold=thr))[0]
-    out = [_max_pool(text, chunk_results[lo:hi] or [empty], thr) for text, (lo, hi) in zip(items, spans)]
+    out = [document_result(text, chunk_results[lo:hi] or [empty], thr) for text, (lo, hi) in zip(items, spans)]
     return out[0] if single else out
-
-
-def _max_pool(text: str, parts: list[PassageResult], threshold: float) -> PassageResult:
-    """One result for an article from its passages: per frame, the top passage's prediction."""
-    frames: list[FramePrediction] = []
-    for j in range(len(parts[0].frames)):
-        best = max(parts, key=lambda r: r.frames[j].score)  # first passage wins ties
-        frames.append(best.frames[j])
-    order = sorted(range(len(frames)), key=lambda j: -frames[j].score)
-    labels = [frames[j].frame for j in order if frames[j].score >= threshold]
-    flags: tuple[str, ...] = ()
-    if all("empty" in r.flags for r in parts):
-        flags, labels = ("empty",), []
-    elif all(r.flags for r in parts):
-        flags = ("low_coverage",)
-    return PassageResult(text=text, labels=labels, frames=frames, threshold=threshold, flags=flags)
 
 
 class ArticleView:
@@ -154,7 +155,7 @@ class ArticleView:
     --------
     >>> import framing
     >>> view = ArticleView(framing.default_model())
-    >>> report = framing.evaluate(view, ["Calm day.\\n\\nLooters and bandits attacked police."], [["law_and_order"]])
+    >>> report = framing.evaluate(["Calm day.\\n\\nLooters and bandits attacked police."], [["law_and_order"]], model=view)
     >>> report.n_passages, 0.0 <= float(report.micro_f1) <= 1.0
     (1, True)
     """
@@ -166,7 +167,7 @@ class ArticleView:
 
     def classify(self, texts: Sequence[str], *, threshold: float | None = None) -> PassageResult | list[PassageResult]:
         """``classify_articles`` with this view's pooling."""
-        return classify_articles(self.model, texts, threshold=threshold, pooling=self.pooling)
+        return classify_articles(texts, model=self.model, threshold=threshold, pooling=self.pooling)
 
 
 def synthetic_articles(records: Sequence[Any], n: int, *, min_passages: int = 3, max_passages: int = 8,
@@ -238,7 +239,7 @@ def _compare(n_train: int = 300, n_test: int = 150) -> None:  # pragma: no cover
     print(f"{'model trained on':<26}{'whole':>8}{'max-pool':>10}")
     for name, model in models.items():
         views = [cast(Any, ArticleView(model, pooling)) for pooling in ("whole", "max")]
-        scores = [evaluate(view, te_t, te_l).micro_f1 for view in views]
+        scores = [evaluate(te_t, te_l, model=view).micro_f1 for view in views]
         print(f"{name:<26}{scores[0]:>8.3f}{scores[1]:>10.3f}")
     print(f"({n_train} training and {n_test} test articles of held-out events; "
           f"threshold {models['whole articles'].decision_threshold_})")

@@ -5,23 +5,23 @@ order and ids, and writes one output record per input record.
 
 Inputs
 ------
-* ``.jsonl`` / ``.ndjson``: one JSON object per line with a text field (and an id field); blank
-  lines are not records.
-* ``.csv`` / ``.tsv``: a header row naming the text column (and an id column).
-* any other file, or a text stream such as ``sys.stdin``: one passage per line (every line is a
-  record, an empty line gives an empty result).
-* a directory: every ``*.txt`` file below it (sorted by relative path) is one article; its id is
-  the relative path.
-* any iterable of ``str`` or of dicts with a text field.
-
-A record without an id gets its line number (files and streams) or its index (iterables).
+A JSONL, JSON (an array of records), CSV or TSV file (``.gz`` too), a text file or stream with
+one passage per line, a folder of ``.txt`` articles, or an iterable of str or dicts; the format is
+told by the extension or, for anything else and for standard input, by the content (see
+:mod:`framing.inputs`). Fields other than the text and the id (outlet, date, url, ...) are
+metadata and pass through into the output (``keep_fields``).
 
 Outputs
 -------
-JSONL (``{"id": ..., "labels": [...], "frames": [...], "threshold": ..., "flags": [...]}``, the
-text only with ``include_text=True``) or CSV (one score and one stance column per frame) chosen
-by the extension of ``output``; ``None`` writes JSONL to standard output. A malformed record
-yields ``{"id": ..., "line": N, "error": "..."}`` (or stops the run with ``on_error="raise"``).
+JSONL (``{"id": ..., <metadata>, "labels": [...], "frames": [...], "threshold": ..., "flags":
+[...]}``, the text only with ``include_text=True``), CSV or TSV (one score and one stance column
+per frame), or Parquet (the same columns; needs pyarrow), chosen by the extension of ``output``
+(any other extension is refused: say ``output_format``). ``compact=True`` keeps only the labels and
+their stances (``{"id", <metadata>, "labels", "stances", "flags"}``). ``None`` returns the output
+records as a list when the source is a Python iterable, and writes JSONL to standard output
+otherwise (``"-"`` always does). A metadata field named like an output field (``labels``,
+``frames``, ...) is written as ``input_<name>``. A malformed record yields ``{"id": ..., "line": N,
+"error": "..."}`` (or stops the run with ``on_error="raise"``).
 
 Safe writing and resuming
 -------------------------
@@ -29,7 +29,10 @@ Results go to ``<output>.partial``; after every batch the file is flushed to dis
 ``<output>.progress.json`` records how many input records and bytes it holds. The finished file
 is renamed to ``output`` in one step, so an interrupted run never leaves a truncated ``output``.
 ``resume=True`` cuts ``<output>.partial`` back to the last recorded batch, skips that many input
-records and carries on.
+records and carries on. The output path is checked before any work (a folder, or a Parquet file
+without pyarrow, is refused), and a run without ``resume`` refuses to discard the partial file of
+an interrupted run unless ``force=True``. Parquet output is written atomically too but cannot be
+resumed.
 
 Parallelism
 -----------
@@ -53,170 +56,28 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from .errors import InputFormatError
+from .inputs import Item as _Item
+from .inputs import detect_format, meta_columns, read_records
 from .results import gc_paused
 
 __all__ = ["classify_corpus"]
 
 _STATE_FORMAT = "framing-batch-progress"
-_JSONL_SUFFIXES = (".jsonl", ".ndjson")
-_CSV_SUFFIXES = (".csv", ".tsv")
-
-
-@dataclass
-class _Item:
-    """One input record: its position, id, and text or the reason it cannot be read."""
-
-    line: int
-    id: Any
-    text: str | None
-    error: str | None = None
+_OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet",
+                    ".pq": "parquet"}
+_OUTPUT_FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "summary")
+# Output fields; metadata fields of these names are written as input_<name>.
+_RESERVED = frozenset({"id", "line", "error", "text", "labels", "frames", "threshold", "flags", "stances"})
 
 
 # ------------------------------------------------------------------------------------------
-# Reading
+# Reading: framing.inputs
 # ------------------------------------------------------------------------------------------
-
-def _input_format(source: Any, requested: str) -> str:
-    if requested != "auto":
-        if requested not in ("jsonl", "csv", "tsv", "txt"):
-            raise ValueError(f"input_format must be 'auto', 'jsonl', 'csv', 'tsv' or 'txt'; got {requested!r}")
-        return requested
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        if path.is_dir():
-            return "dir"
-        suffix = path.suffix.lower()
-        return "jsonl" if suffix in _JSONL_SUFFIXES else suffix[1:] if suffix in _CSV_SUFFIXES else "txt"
-    return "txt" if hasattr(source, "readline") else "iterable"
-
-
-def _decode(raw: bytes) -> tuple[str | None, str | None]:
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        return None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})"
-
-
-def _read_lines(lines: Iterable[bytes | str], fmt: str, text_field: str, id_field: str) -> Iterator[_Item]:
-    for n, raw in enumerate(lines, 1):
-        if isinstance(raw, bytes):
-            decoded, error = _decode(raw[3:] if n == 1 and raw.startswith(b"\xef\xbb\xbf") else raw)
-            if decoded is None:
-                yield _Item(n, n, None, error)
-                continue
-            raw = decoded
-        line = raw.rstrip("\r\n")
-        if fmt == "txt":
-            yield _Item(n, n, line)
-            continue
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            yield _Item(n, n, None, f"not valid JSON ({exc})")
-            continue
-        yield _from_mapping(record, n, n, text_field, id_field)
-
-
-def _from_mapping(record: Any, n: int, default_id: Any, text_field: str, id_field: str) -> _Item:
-    if not isinstance(record, dict):
-        return _Item(n, default_id, None, f"expected a JSON object with a {text_field!r} field, "
-                                          f"got {type(record).__name__}")
-    rid = record.get(id_field, default_id)
-    if text_field not in record:
-        return _Item(n, rid, None, f"missing field {text_field!r}; the record has {sorted(record)[:10]}")
-    text = record[text_field]
-    if not isinstance(text, str):
-        shown = repr(text) if len(repr(text)) <= 40 else repr(text)[:37] + "..."
-        return _Item(n, rid, None, f"{text_field!r} must be a string, got {type(text).__name__} ({shown})")
-    return _Item(n, rid, text)
-
-
-def _read_csv(path: Path, delimiter: str, text_field: str, id_field: str) -> Iterator[_Item]:
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(2**31 - 1)  # articles can exceed the default 128 KiB per field
-    try:
-        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
-            header = next(reader, None)
-            if header is None or text_field not in header:
-                raise ValueError(f"{path}: expected a header row with a {text_field!r} column; "
-                                 f"got {header if header is not None else 'an empty file'}")
-            col_text = header.index(text_field)
-            col_id = header.index(id_field) if id_field in header else None
-            while True:
-                start = reader.line_num + 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    if reader.line_num < start:  # the reader cannot move on
-                        raise InputFormatError(f"{path}, line {start}: unreadable CSV ({exc})") from None
-                    yield _Item(start, start, None, f"unreadable CSV ({exc})")
-                    continue
-                if not row:
-                    continue
-                rid = row[col_id] if col_id is not None and col_id < len(row) else start
-                if len(row) != len(header):
-                    yield _Item(start, rid, None, f"expected {len(header)} fields, got {len(row)}")
-                elif any("\udc80" <= ch <= "\udcff" for field in row for ch in field if ch >= "\udc80"):
-                    yield _Item(start, rid, None, "not valid UTF-8")
-                else:
-                    yield _Item(start, rid, row[col_text])
-    finally:
-        csv.field_size_limit(old_limit)
-
-
-def _read_dir(root: Path) -> Iterator[_Item]:
-    files = sorted((p for p in root.rglob("*.txt") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
-    for n, path in enumerate(files, 1):
-        rid = path.relative_to(root).as_posix()
-        text, error = _decode(path.read_bytes())
-        yield _Item(n, rid, text.lstrip("\ufeff") if text else text, error)
-
-
-def _read_iterable(items: Iterable[Any], text_field: str, id_field: str) -> Iterator[_Item]:
-    for i, item in enumerate(items):
-        if isinstance(item, str):
-            yield _Item(i + 1, i, item)
-        elif isinstance(item, dict):
-            yield _from_mapping(item, i + 1, i, text_field, id_field)
-        else:
-            yield _Item(i + 1, i, None, f"expected a str or a dict with a {text_field!r} field, "
-                                        f"got {type(item).__name__}")
-
-
-def _records(source: Any, fmt: str, text_field: str, id_field: str) -> Iterator[_Item]:
-    if fmt == "iterable":
-        if isinstance(source, (str, bytes)) or not isinstance(source, Iterable):
-            raise TypeError(f"source must be a path, a text stream or an iterable of str/dict; "
-                            f"got {type(source).__name__}")
-        yield from _read_iterable(source, text_field, id_field)
-        return
-    if not isinstance(source, (str, os.PathLike)):  # a stream
-        if fmt not in ("txt", "jsonl"):
-            raise ValueError(f"a stream can be read as 'txt' or 'jsonl', not {fmt!r}; give a file path for CSV")
-        yield from _read_lines(source, fmt, text_field, id_field)
-        return
-    path = Path(source)
-    if fmt == "dir":
-        yield from _read_dir(path)
-        return
-    if not path.is_file():
-        raise FileNotFoundError(f"input file not found: {str(path)!r}")
-    if fmt in ("csv", "tsv"):
-        yield from _read_csv(path, "," if fmt == "csv" else "\t", text_field, id_field)
-        return
-    with path.open("rb") as fh:
-        yield from _read_lines(fh, fmt, text_field, id_field)
-
 
 def _batches(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
     batch: list[_Item] = []
@@ -264,20 +125,23 @@ def _worker_model(ref: _ModelRef) -> Any:
 
 
 def _classify_dicts(model: Any, texts: list[str], threshold: float | None, articles: bool,
-                    include_text: bool) -> list[dict[str, Any]]:
+                    include_text: bool, compact: bool = False) -> list[dict[str, Any]]:
     if not texts:
         return []
     if articles:
         from .articles import classify_articles
 
-        results = classify_articles(model, texts, threshold=threshold)
+        results = classify_articles(texts, model=model, threshold=threshold)
     else:
         results = model.classify(texts, threshold=threshold)
     assert isinstance(results, list)
     out = []
     with gc_paused(len(results)):
         for r in results:
-            d = r.to_dict()
+            if compact:
+                d = {"text": r.text, "labels": r.labels, "stances": r.stances, "flags": list(r.flags)}
+            else:
+                d = r.to_dict()
             if not include_text:
                 del d["text"]
             out.append(d)
@@ -287,7 +151,7 @@ def _classify_dicts(model: Any, texts: list[str], threshold: float | None, artic
 def _encode_batch(batch: list[_Item], dicts: list[dict[str, Any]], writer: "_Writer") -> tuple[bytes, int, int]:
     """The output bytes of one batch, error records in place; with the record and error counts."""
     results = iter(dicts)
-    records = [{"id": it.id, **next(results)} if it.error is None
+    records = [{"id": it.id, **writer.meta(it.meta), **next(results)} if it.error is None
                else {"id": it.id, "line": it.line, "error": it.error} for it in batch]
     n_errors = sum(1 for it in batch if it.error is not None)
     return writer.encode(records), len(records), n_errors
@@ -297,7 +161,8 @@ def _classify_batch(model: Any, batch: list[_Item], threshold: float | None, art
                     include_text: bool, writer: "_Writer") -> tuple[bytes, int, int]:
     """Classify the readable records of a batch and encode the whole batch's output."""
     texts = [it.text for it in batch if it.error is None]
-    return _encode_batch(batch, _classify_dicts(model, texts, threshold, articles, include_text), writer)
+    dicts = _classify_dicts(model, texts, threshold, articles, include_text, writer.compact)
+    return _encode_batch(batch, dicts, writer)
 
 
 def _run_batch(ref: _ModelRef, *args: Any) -> tuple[bytes, int, int]:
@@ -335,44 +200,93 @@ def _model_dir_key(directory: Path) -> str:
 # ------------------------------------------------------------------------------------------
 
 class _Writer:
-    """Turns output records into bytes: JSONL, or CSV with one score and stance column per frame."""
+    """Turns output records into bytes: JSONL, CSV/TSV (one score and stance column per frame, or the
+    compact columns), Parquet rows (as JSON lines the sink turns into a table), or summary lines."""
 
-    def __init__(self, fmt: str, frames: list[str], include_text: bool) -> None:
-        self.fmt, self.frames, self.include_text = fmt, frames, include_text
+    def __init__(self, fmt: str, frames: list[str], include_text: bool, meta_columns: list[str] = (),  # type: ignore[assignment]
+                 compact: bool = False) -> None:
+        self.fmt, self.frames, self.include_text, self.compact = fmt, frames, include_text, compact
+        self.meta_columns = [self._rename(k) for k in meta_columns]
         # json.dumps with options builds an encoder per call (~15% of encoding a record)
         self._json = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
+    @staticmethod
+    def _rename(key: str) -> str:
+        return f"input_{key}" if key in _RESERVED else key
+
+    def meta(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """A record's metadata under its output names."""
+        return {self._rename(k): v for k, v in meta.items()} if meta else meta
+
+    def columns(self) -> list[str]:
+        """The columns of CSV, TSV and Parquet output."""
+        cols = ["id"] + (["text"] if self.include_text else []) + self.meta_columns
+        if self.compact:
+            return cols + ["labels", "stances", "flags", "error"]
+        return cols + ["labels", "flags", "error"] + [c for f in self.frames for c in (f, f"{f}:stance")]
+
     def header(self) -> bytes:
-        if self.fmt != "csv":
-            return b""
-        cols = ["id"] + (["text"] if self.include_text else []) + ["labels", "flags", "error"]
-        cols += [c for f in self.frames for c in (f, f"{f}:stance")]
-        return self._csv([cols])
+        return self._csv([self.columns()]) if self.fmt in ("csv", "tsv") else b""
 
     def encode(self, records: list[dict[str, Any]]) -> bytes:
         if self.fmt == "summary":
             return "".join(self._summary(r) + "\n" for r in records).encode("utf-8", "backslashreplace")
-        if self.fmt != "csv":
+        if self.fmt == "jsonl":
             # backslashreplace turns a lone surrogate into its JSON escape (valid JSON, valid UTF-8)
             return "".join(self._json(r) + "\n" for r in records).encode("utf-8", "backslashreplace")
-        rows = []
-        for r in records:
-            row = [r["id"]] + ([r.get("text", "")] if self.include_text else [])
-            if "error" in r:
-                rows.append(row + ["", "", r["error"]] + [""] * (2 * len(self.frames)))
-                continue
-            row += [";".join(r["labels"]), ";".join(r["flags"]), ""]
+        if self.fmt == "parquet":
+            return "".join(self._json(self._row(r, lists=True)) + "\n" for r in records).encode("utf-8", "backslashreplace")
+        cols = self.columns()
+        return self._csv([[row.get(c, "") for c in cols] for row in (self._row(r, lists=False) for r in records)])
+
+    def _row(self, r: dict[str, Any], *, lists: bool) -> dict[str, Any]:
+        """One flat row (CSV, TSV, Parquet): metadata as text, labels and flags joined by ``;`` (or
+        lists for Parquet), scores and stances per frame (or the compact stances)."""
+        row: dict[str, Any] = {"id": str(r["id"])}
+        if self.include_text:
+            row["text"] = r.get("text")
+        for c in self.meta_columns:
+            value = r.get(c)
+            row[c] = value if value is None or isinstance(value, str) else self._json(value)
+        if "error" in r:
+            row["error"] = r["error"]
+            return row if lists else {k: ("" if v is None else v) for k, v in row.items()}
+        join = (lambda xs: list(xs)) if lists else ";".join
+        row["labels"], row["flags"], row["error"] = join(r["labels"]), join(r["flags"]), None if lists else ""
+        if self.compact:
+            row["stances"] = (join(f"{f}:{s}" if s else f for f, s in r["stances"].items()))
+        else:
             by_frame = {p["frame"]: p for p in r["frames"]}
             for f in self.frames:
-                row += [f"{by_frame[f]['score']:.6f}", by_frame[f]["stance"] or ""]
-            rows.append(row)
-        return self._csv(rows)
+                score, stance = by_frame[f]["score"], by_frame[f]["stance"]
+                row[f] = score if lists else f"{score:.6f}"
+                row[f"{f}:stance"] = stance if lists else (stance or "")
+        if not lists:
+            row = {k: ("" if v is None else v) for k, v in row.items()}
+        return row
+
+    def arrow_schema(self) -> Any:
+        """The Parquet schema (pyarrow)."""
+        import pyarrow as pa
+
+        fields = []
+        for c in self.columns():
+            if c in ("labels", "flags", "stances"):
+                fields.append(pa.field(c, pa.list_(pa.string())))
+            elif c in self.frames:
+                fields.append(pa.field(c, pa.float64()))
+            else:
+                fields.append(pa.field(c, pa.string()))
+        return pa.schema(fields)
 
     @staticmethod
     def _summary(r: dict[str, Any]) -> str:
         """One readable line: id, then each labelled frame with stance, score and top evidence."""
         if "error" in r:
             return f"{r['id']}\tERROR: {r['error']}"
+        if "frames" not in r:  # compact records
+            shown = " | ".join(f"{f} ({s or '-'})" for f, s in r["stances"].items()) or "no frame"
+            return f"{r['id']}\t{shown}" + (f"  [{', '.join(r['flags'])}]" if r["flags"] else "")
         by_frame = {p["frame"]: p for p in r["frames"]}
         parts = []
         for f in r["labels"]:
@@ -382,10 +296,9 @@ class _Writer:
         flags = f"  [{', '.join(r['flags'])}]" if r["flags"] else ""
         return f"{r['id']}\t" + (" | ".join(parts) or "no frame") + flags
 
-    @staticmethod
-    def _csv(rows: list[list[Any]]) -> bytes:
+    def _csv(self, rows: list[list[Any]]) -> bytes:
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows(rows)
+        csv.writer(buf, lineterminator="\n", delimiter="\t" if self.fmt == "tsv" else ",").writerows(rows)
         return buf.getvalue().encode("utf-8", "backslashreplace")
 
 
@@ -412,14 +325,20 @@ class _Progress:
 
 
 class _Sink:
-    """Where bytes go: a stream, or ``<output>.partial`` with a progress file, renamed at the end."""
+    """Where bytes go: a stream, a list (``collect``), or ``<output>.partial`` with a progress file,
+    renamed at the end (Parquet: a table written batch by batch, without a progress file)."""
 
     def __init__(self, output: Any, settings: dict[str, Any], resume: bool, writer: _Writer,
-                 progress: _Progress) -> None:
+                 progress: _Progress, *, collect: bool = False, force: bool = False) -> None:
         self.records = self.errors = self.skip = 0
         self.stream: Any = None
         self.path: Path | None = None
         self.fh: Any = None
+        self.parquet: Any = None
+        self.collected: list[bytes] | None = [] if collect else None
+        self.writer = writer
+        if collect:
+            return
         if output is None or output == "-":
             self.stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else sys.stdout
         elif hasattr(output, "write"):
@@ -434,6 +353,11 @@ class _Sink:
         self.state_path = self.path.with_name(self.path.name + ".progress.json")
         self.settings = settings
         state = self._load_state() if resume else None
+        if not resume and not force and self.partial.is_file():
+            held = self._held()
+            raise ValueError(f"{self.partial} holds {held}an interrupted run; continue it with resume=True "
+                             f"(--resume){' (JSONL or CSV output only)' if writer.fmt == 'parquet' else ''}, or "
+                             "start over with force=True (--force), which discards it")
         if state is not None:
             size = self.partial.stat().st_size
             if size < state["bytes"]:
@@ -446,13 +370,28 @@ class _Sink:
             self.errors = state["errors"]
             if progress.enabled:
                 sys.stderr.write(f"framing: resuming after {self.records:,} records\n")
-        else:
-            if resume and progress.enabled:
-                sys.stderr.write(f"framing: no partial run to resume for {self.path}; starting from the start\n")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.fh = self.partial.open("wb")
-            self.fh.write(writer.header())
-            self.checkpoint()
+            return
+        if resume and progress.enabled:
+            sys.stderr.write(f"framing: no partial run to resume for {self.path}; starting from the start\n")
+        if force and self.partial.is_file() and progress.enabled:
+            sys.stderr.write(f"framing: discarding {self.partial} ({self._held()}an interrupted run)\n")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if writer.fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            self.state_path.unlink(missing_ok=True)
+            self.parquet = pq.ParquetWriter(str(self.partial), writer.arrow_schema())
+            return
+        self.fh = self.partial.open("wb")
+        self.fh.write(writer.header())
+        self.checkpoint()
+
+    def _held(self) -> str:
+        """'N records of ' when the progress file says how many, else ''."""
+        try:
+            return f"{int(json.loads(self.state_path.read_text(encoding='utf-8'))['records']):,} records of "
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""
 
     def _load_state(self) -> dict[str, Any] | None:
         if not (self.state_path.is_file() and self.partial.is_file()):
@@ -483,11 +422,24 @@ class _Sink:
     def write(self, data: bytes, n_records: int, n_errors: int) -> None:
         self.records += n_records
         self.errors += n_errors
+        if self.collected is not None:
+            self.collected.append(data)
+            return
         if self.stream is not None:
             self._emit(data)
             return
+        if self.parquet is not None:
+            import pyarrow as pa
+
+            rows = [json.loads(line) for line in data.decode("utf-8").splitlines()]
+            self.parquet.write_table(pa.Table.from_pylist(rows, schema=self.parquet.schema))
+            return
         self.fh.write(data)
         self.checkpoint()
+
+    def results(self) -> list[dict[str, Any]]:
+        """The output records of a collecting sink."""
+        return [json.loads(line) for data in self.collected or [] for line in data.decode("utf-8").splitlines()]
 
     def checkpoint(self) -> None:
         self.fh.flush()
@@ -499,16 +451,21 @@ class _Sink:
         os.replace(tmp, self.state_path)
 
     def finish(self) -> None:
-        if self.stream is not None:
+        if self.stream is not None or self.collected is not None:
             return
         assert self.path is not None  # a path whenever there is no stream
-        self.fh.close()
+        if self.parquet is not None:
+            self.parquet.close()
+        else:
+            self.fh.close()
         os.replace(self.partial, self.path)
         self.state_path.unlink(missing_ok=True)
 
     def abandon(self) -> None:
         """Leave the partial file and progress file for ``resume=True``; just close."""
-        if self.stream is None and not self.fh.closed:
+        if self.parquet is not None:
+            self.parquet.close()
+        elif self.fh is not None and not self.fh.closed:
             self.fh.close()
 
 
@@ -520,17 +477,22 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
                     n_jobs: int = 1, batch_size: int = 1000, text_field: str = "text", id_field: str = "id",
                     input_format: str = "auto", output_format: str = "auto", articles: bool | None = None,
                     include_text: bool = False, on_error: str = "record", resume: bool = False,
-                    progress: bool = True, scheduler: Any = None) -> dict[str, Any]:
+                    progress: bool = True, scheduler: Any = None, encoding: str = "utf-8",
+                    delimiter: str | None = None, keep_fields: Any = "all", compact: bool = False,
+                    force: bool = False) -> dict[str, Any] | list[dict[str, Any]]:
     """Classify a large corpus with bounded memory, writing one result per input record.
 
     Parameters
     ----------
     source : path, text stream or iterable
-        A JSONL/CSV/TSV file, a text file or stream (one passage per line), a directory of
-        ``.txt`` articles, or an iterable of str or dicts (see the module documentation).
+        A JSONL, JSON, CSV or TSV file (``.gz`` too), a text file or stream (one passage per line;
+        a stream of JSON records is recognised), a directory of ``.txt`` articles, or an iterable
+        of str or dicts (see :mod:`framing.inputs`).
     output : path, writable stream or None
-        ``.csv`` gives CSV, anything else JSONL; ``None`` or ``"-"`` writes JSONL to standard
-        output. A path is written atomically (see *Safe writing and resuming*).
+        ``.jsonl``, ``.csv``, ``.tsv`` or ``.parquet`` (needs pyarrow); another extension needs
+        ``output_format``. ``"-"`` writes JSONL to standard output; ``None`` returns the output
+        records for an iterable ``source`` and writes to standard output otherwise. A path is
+        checked before any work and written atomically (see *Safe writing and resuming*).
     model : FrameClassifier, path or None
         A model, a model directory, or ``None`` for the default model.
     threshold : float, optional
@@ -540,14 +502,14 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
     batch_size : int, default=1000
         Records per batch: the unit of work, of progress and of resuming.
     text_field, id_field : str
-        Field (JSONL, dicts) or column (CSV) names.
-    input_format : {"auto", "jsonl", "csv", "tsv", "txt"}
-        ``"auto"`` goes by the file extension (streams: ``"txt"``).
-    output_format : {"auto", "jsonl", "csv", "summary"}
+        Field (JSON, dicts) or column (CSV) names.
+    input_format : {"auto", "jsonl", "json", "csv", "tsv", "txt"}
+        ``"auto"`` goes by the extension, or by the content (see :mod:`framing.inputs`).
+    output_format : {"auto", "jsonl", "csv", "tsv", "parquet", "summary"}
         ``"auto"`` goes by the extension of ``output`` (streams: JSONL).
     articles : bool, optional
-        Classify records as whole articles with ``framing.articles.classify_articles``; default:
-        true for a directory source, false otherwise.
+        Classify records as whole articles with ``framing.classify_articles``; default: true for a
+        directory source, false otherwise.
     include_text : bool, default=False
         Copy each text into its output record.
     on_error : {"record", "raise"}
@@ -558,21 +520,34 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
         Report progress on standard error.
     scheduler : str or dask.distributed.Client, optional
         Run the batches on a Dask cluster (``"tcp://host:port"``).
+    encoding : str, default="utf-8"
+        Encoding of the input files (e.g. ``"cp1252"``).
+    delimiter : str, optional
+        CSV delimiter (default ``,``, tab for ``.tsv``), e.g. ``";"``.
+    keep_fields : "all", list of str or None, default="all"
+        Metadata (fields or columns other than the text and the id) copied into each output
+        record: all of them, the named ones, or none.
+    compact : bool, default=False
+        Write only the labels, their stances and the flags (no scores or evidence).
+    force : bool, default=False
+        Start over even when ``output`` has the partial file of an interrupted run (which is
+        otherwise refused, so a rerun without ``resume`` cannot silently discard it).
 
     Returns
     -------
-    dict
+    dict or list of dict
         ``records`` (output records, error records included), ``errors``, ``resumed_from``
-        (records kept from an interrupted run), ``seconds`` and ``output``.
+        (records kept from an interrupted run), ``seconds`` and ``output``; or, with
+        ``output=None`` and an iterable ``source``, the output records themselves.
 
     Examples
     --------
-    >>> import io, json
-    >>> out = io.StringIO()
-    >>> source = ["Bandits looted the shops.", {"id": "b", "text": "Flights resumed."}, {"id": "c"}]
-    >>> summary = classify_corpus(source, out, progress=False)
-    >>> [(r["id"], r.get("error", "ok")) for r in map(json.loads, out.getvalue().splitlines())]
-    [(0, 'ok'), ('b', 'ok'), ('c', "missing field 'text'; the record has ['id']")]
+    >>> source = ["Bandits looted the shops.", {"id": "b", "text": "Flights resumed.", "outlet": "X"}, {"id": "c"}]
+    >>> records = classify_corpus(source, progress=False, compact=True)
+    >>> [(r["id"], r.get("outlet"), r.get("labels"), r.get("error", "ok")) for r in records]
+    [(0, None, ['law_and_order'], 'ok'), ('b', 'X', [], 'ok'), ('c', None, None, "missing field 'text'; the record has ['id']")]
+    >>> import io
+    >>> summary = classify_corpus(source, io.StringIO(), progress=False)
     >>> summary["records"], summary["errors"]
     (3, 1)
     """
@@ -583,23 +558,35 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
         raise ValueError(f"batch_size must be a positive int; got {batch_size!r}")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise ValueError(f"n_jobs must be a positive int or -1; got {n_jobs!r}")
-    fmt = _input_format(source, input_format)
+    if not (keep_fields in ("all", None) or (isinstance(keep_fields, (list, tuple))
+                                              and all(isinstance(k, str) for k in keep_fields))):
+        raise TypeError(f"keep_fields must be 'all', a list of field names or None; got {keep_fields!r}")
+    fmt = detect_format(source, input_format, encoding=encoding)
+    collect = output is None and fmt == "iterable"
+    out_fmt = _check_output(output, output_format, resume)  # before any work
     if articles is None:
         articles = fmt == "dir"
     model, model_dir = _resolve_model(model)
     model.classify([], threshold=threshold)  # validates the threshold
-    out_fmt = _output_format(output, output_format)
     where = str(Path(source).resolve()) if isinstance(source, (str, os.PathLike)) else type(source).__name__
+    # Read up to the first readable record before writing anything: a missing file or a bad
+    # header fails here, and that record names the metadata columns of CSV and Parquet output.
+    items = read_records(source, fmt, text_field=text_field, id_field=id_field, encoding=encoding,
+                         delimiter=delimiter, keep_fields=keep_fields)
+    head: list[_Item] = []
+    for item in items:
+        head.append(item)
+        if item.error is None or len(head) >= batch_size:
+            break
+    items = itertools.chain(head, items)
+    columns = meta_columns(head) if keep_fields == "all" else list(keep_fields or [])
     settings = {"source": where, "input_format": fmt, "output_format": out_fmt, "threshold": threshold,
                 "text_field": text_field, "id_field": id_field, "articles": articles, "include_text": include_text,
-                "model": _model_key(model)}  # a resumed run must match these (the batch size may change)
-    # Read the first record before writing anything: a missing file or a bad header fails here.
-    items = _records(source, fmt, text_field, id_field)
-    first = next(items, None)
-    items = itertools.chain([first] if first is not None else [], items)
+                "model": _model_key(model), "encoding": encoding, "delimiter": delimiter, "compact": compact,
+                "metadata": columns}  # a resumed run must match these (the batch size may change)
     report = _Progress(progress)
-    writer = _Writer(out_fmt, [str(f) for f in model.classes_], include_text)
-    sink = _Sink(output, settings, resume, writer, report)
+    writer = _Writer("jsonl" if collect else out_fmt, [str(f) for f in model.classes_], include_text, columns, compact)
+    sink = _Sink(output, settings, resume, writer, report, collect=collect, force=force)
     try:
         with _executor(model, model_dir, n_jobs, scheduler) as submit:
             skipped = 0
@@ -628,9 +615,47 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
         sink.abandon()
         raise
     report.update(sink.records, sink.errors, final=True)
+    if collect:
+        return sink.results()
     return {"records": sink.records, "errors": sink.errors, "resumed_from": sink.skip,
             "seconds": round(time.perf_counter() - started, 3),
             "output": str(sink.path) if sink.path is not None else None}
+
+
+def _check_output(output: Any, requested: str, resume: bool) -> str:
+    """The output format, after checking that ``output`` can be written (before any work is done)."""
+    if requested not in _OUTPUT_FORMATS:
+        raise ValueError(f"output_format must be one of {_OUTPUT_FORMATS}; got {requested!r}")
+    if output is None or output == "-" or (hasattr(output, "write") and not isinstance(output, (str, os.PathLike))):
+        fmt = "jsonl" if requested == "auto" else requested
+        if fmt == "parquet":
+            raise ValueError("Parquet output needs a file path")
+        return fmt
+    if not isinstance(output, (str, os.PathLike)):
+        raise TypeError(f"output must be a file path, '-', a writable stream or None; got {type(output).__name__}")
+    path = Path(output)
+    if path.is_dir():
+        raise ValueError(f"output {str(path)!r} is a directory; give a file name, e.g. "
+                         f"{str(path / 'frames.jsonl')!r}")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise ValueError(f"output {str(path)!r}: {str(path.parent)!r} is a file, not a directory")
+    fmt = requested
+    if fmt == "auto":
+        fmt = _OUTPUT_SUFFIXES.get(path.suffix.lower(), "")
+        if not fmt:
+            raise ValueError(f"output {str(path)!r}: cannot tell the format from the extension "
+                             f"{path.suffix or '(none)'!r}; use .jsonl, .csv, .tsv or .parquet, or give "
+                             "output_format (--output-format)")
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise ImportError('writing Parquet needs pyarrow, which framing does not install by default; install it '
+                              'with: pip install "framing[parquet]" (or write .jsonl or .csv)') from None
+        if resume:
+            raise ValueError("resume=True works with JSONL, CSV and TSV output, not Parquet")
+    return fmt
 
 
 def _drain_one(pending: deque, sink: _Sink, writer: _Writer, report: _Progress) -> None:
@@ -644,30 +669,14 @@ def _describe(source: Any) -> str:
     return str(source) if isinstance(source, (str, os.PathLike)) else "input"
 
 
-def _output_format(output: Any, requested: str) -> str:
-    if requested not in ("auto", "jsonl", "csv", "summary"):
-        raise ValueError(f"output_format must be 'auto', 'jsonl', 'csv' or 'summary'; got {requested!r}")
-    if requested != "auto":
-        return requested
-    if isinstance(output, (str, os.PathLike)) and Path(output).suffix.lower() == ".csv":
-        return "csv"
-    return "jsonl"
-
-
 def _resolve_model(model: Any) -> tuple[Any, Path | None]:
-    """The model object, and its directory when it was loaded from one."""
+    """The model object (``framing.api.resolve_model``), and its directory when it was loaded from one."""
+    from .api import default_model_path, resolve_model
+
+    resolved = resolve_model(model)
     if model is None:
-        from .api import default_model, default_model_path
-
-        return default_model(), Path(os.environ.get("FRAMING_MODEL") or default_model_path())
-    if isinstance(model, (str, os.PathLike)):
-        from .persist import load_model
-
-        return load_model(model), Path(model)
-    if not hasattr(model, "classify") or not hasattr(model, "codebook_"):
-        raise TypeError(f"model must be a fitted FrameClassifier, a model directory or None; "
-                        f"got {type(model).__name__}")
-    return model, None
+        return resolved, Path(os.environ.get("FRAMING_MODEL") or default_model_path())
+    return resolved, Path(model) if isinstance(model, (str, os.PathLike)) else None
 
 
 def _width(n_jobs: int, scheduler: Any) -> int:

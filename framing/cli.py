@@ -9,9 +9,12 @@ Commands::
     framing suggest POOL [--model DIR]      unlabelled passages -> the n most worth labelling (JSONL)
     framing info [--model DIR]              what a model is: codebook, versions, training, metrics
 
-``INPUT`` is a file (``.jsonl``, ``.csv``/``.tsv``, anything else one passage per line), a
-directory of ``.txt`` articles, or ``-``/nothing for standard input (one passage per line).
-Results go to standard output or ``-o``; progress and messages go to standard error.
+``INPUT`` is a file (``.jsonl``, ``.json``, ``.csv``/``.tsv``, also ``.gz``; anything else is read
+as JSON records if it holds them, else one passage per line), a directory of ``.txt`` articles, or
+``-``/nothing for standard input (told apart the same way; see :mod:`framing.inputs`). Other
+fields of a record pass through into the output. Results go to standard output or ``-o``
+(``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``; checked before any work); progress and messages go
+to standard error.
 
 Exit codes
 ----------
@@ -21,9 +24,10 @@ Exit codes
     The run finished but some input records could not be read; each has an error record
     (``{"id", "line", "error"}``) in the output.
 2
-    Usage or input error: a bad option, a missing or unreadable file, a bad model directory,
-    invalid labels. Nothing (or, for ``classify -o``, only a resumable ``.partial`` file) was
-    written.
+    Usage or input error: a bad option, a missing or unreadable file, a folder without ``.txt``
+    files, an output path that cannot be written, a partial run that ``--resume`` or ``--force``
+    should decide about, a bad model directory, invalid labels. Nothing (or, for ``classify -o``,
+    only a resumable ``.partial`` file) was written.
 130
     Interrupted (Ctrl-C); ``classify -o OUT --resume`` continues an interrupted run.
 """
@@ -70,18 +74,30 @@ def _out(text: str, path: str | None = None) -> None:
     sys.stdout.flush()
 
 
-def _read_text(path: str) -> str:
+def _read_bytes(path: str) -> bytes:
     if path == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise FileNotFoundError(f"file not found: {path!r}")
-        data = p.read_bytes()
+        return sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"{path} is a directory; analyze reads one article (a text file). To classify every "
+                         f".txt file in it as an article: framing classify {path}")
+    if not p.is_file():
+        raise FileNotFoundError(f"file not found: {path!r}")
+    if p.name.lower().endswith(".gz"):
+        import gzip
+
+        return gzip.decompress(p.read_bytes())
+    return p.read_bytes()
+
+
+def _decode_text(data: bytes, path: str, encoding: str) -> str:
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig" if utf8 else encoding)
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        hint = "; give the file's encoding with --encoding, e.g. --encoding cp1252" if utf8 else ""
+        raise ValueError(f"{path}: not valid {'UTF-8' if utf8 else encoding} ({exc.reason} at byte {exc.start})"
+                         f"{hint}") from None
 
 
 def _data_format(path: str, requested: str) -> str:
@@ -96,9 +112,9 @@ def _data_format(path: str, requested: str) -> str:
         raise ValueError(f"{path}: a directory, but neither a SemEval-2025 language folder (with "
                          "subtask-2-annotations.txt) nor a SemEval-2023 root (<lang>/train-labels-subtask-2.txt); "
                          "use --format")
-    suffix = p.suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
+    suffix = Path(p.name[:-3] if p.name.lower().endswith(".gz") else p.name).suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"  # read_jsonl reads JSON Lines and JSON arrays
     if suffix in (".csv", ".tsv"):
         return "csv"
     raise ValueError(f"{path}: cannot tell the format from the extension {suffix!r}; use --format jsonl|csv")
@@ -115,11 +131,12 @@ def _read_labelled(args: argparse.Namespace) -> tuple[Any, bool, str]:
         return readers.read_semeval2025(args.data, level=args.level), True, fmt
     if fmt == "jsonl":
         data = readers.read_jsonl(args.data, text_field=args.text_field, labels_field=args.labels_field,
-                                  id_field=args.id_field, group_field=args.group_field)
+                                  id_field=args.id_field, group_field=args.group_field, encoding=args.encoding)
     else:
-        data = readers.read_csv(args.data, text_column=args.text_field, labels_column=args.labels_field,
-                                id_column=args.id_field, group_column=args.group_field,
-                                delimiter="\t" if args.data.lower().endswith(".tsv") else ",")
+        tsv = args.data.lower().endswith((".tsv", ".tsv.gz"))
+        data = readers.read_csv(args.data, text_field=args.text_field, labels_field=args.labels_field,
+                                id_field=args.id_field, group_field=args.group_field, encoding=args.encoding,
+                                delimiter=args.delimiter or ("\t" if tsv else ","))
     return data, bool(args.articles), fmt
 
 
@@ -132,20 +149,28 @@ def _say(message: str, quiet: bool = False) -> None:
 # Commands
 # ------------------------------------------------------------------------------------------
 
+def _keep_fields(value: str) -> Any:
+    """``--keep-fields``: 'all', 'none', or names separated by commas."""
+    if value == "all":
+        return "all"
+    if value == "none":
+        return None
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
 def _cmd_classify(args: argparse.Namespace) -> int:
     from .batch import classify_corpus
 
+    source: Any = args.input
     if args.input == "-":
-        source: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
-        input_format = "txt" if args.input_format == "auto" else args.input_format
-    else:
-        source, input_format = args.input, args.input_format
+        source = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
     summary = classify_corpus(
         source, args.output, model=args.model, threshold=args.threshold,
         n_jobs=args.n_jobs, batch_size=args.batch_size, text_field=args.text_field, id_field=args.id_field,
-        input_format=input_format, output_format=args.output_format, articles=True if args.articles else None,
+        input_format=args.input_format, output_format=args.output_format, articles=True if args.articles else None,
         include_text=args.include_text, on_error=args.on_error, resume=args.resume, progress=not args.quiet,
-        scheduler=args.scheduler,
+        scheduler=args.scheduler, encoding=args.encoding, delimiter=args.delimiter,
+        keep_fields=_keep_fields(args.keep_fields), compact=args.compact, force=args.force,
     )
     if summary["errors"]:
         _say(f"{summary['errors']} of {summary['records']} records could not be read (see the error records)")
@@ -154,10 +179,45 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
+    """One article (plain text) gives one JSON profile; a file of records (JSONL, JSON, CSV) gives one
+    JSON line per record, with its id and metadata."""
+    import io
+
+    from .inputs import _sniff, detect_format, read_records
+
+    if args.output and Path(args.output).is_dir():
+        raise ValueError(f"output {args.output!r} is a directory; give a file name")
     model = _load(args.model)
-    doc = model.analyze(_read_text(args.input), threshold=args.threshold, max_words=args.max_words,
-                        window=args.window)
-    _out(json.dumps(doc.to_dict(), ensure_ascii=False, indent=args.indent) + "\n", args.output)
+    if args.input == "-":
+        data = _read_bytes("-")
+        fmt = args.input_format if args.input_format != "auto" else _sniff(data[:1 << 16].decode(args.encoding, "replace"))
+        source: Any = io.BytesIO(data)
+    else:
+        if not Path(args.input).is_file():
+            _read_bytes(args.input)  # raises the error that says what is wrong with the path
+        fmt = detect_format(args.input, args.input_format, encoding=args.encoding)
+        source = args.input
+    settings = {"threshold": args.threshold, "max_words": args.max_words, "window": args.window}
+    if fmt == "txt":
+        text = _decode_text(data if args.input == "-" else _read_bytes(args.input), args.input, args.encoding)
+        doc = model.analyze(text, **settings)
+        _out(json.dumps(doc.to_dict(), ensure_ascii=False, indent=args.indent) + "\n", args.output)
+        return EXIT_OK
+    lines, errors = [], 0
+    for item in read_records(source, fmt, text_field=args.text_field, id_field=args.id_field, encoding=args.encoding,
+                             delimiter=args.delimiter):
+        if item.error is not None:
+            errors += 1
+            lines.append({"id": item.id, "line": item.line, "error": item.error})
+            continue
+        doc = model.analyze(item.text, **settings).to_dict()
+        meta = {(f"input_{k}" if k in doc or k in ("id", "line", "error") else k): v for k, v in item.meta.items()}
+        lines.append({"id": item.id, **meta, **doc})
+    _out("".join(json.dumps(line, ensure_ascii=False, default=str) + "\n" for line in lines), args.output)
+    _say(f"{len(lines)} {fmt.upper()} records analysed, one JSON line each", args.quiet)
+    if errors:
+        _say(f"{errors} of {len(lines)} records could not be read (see the error records)")
+        return EXIT_RECORD_ERRORS
     return EXIT_OK
 
 
@@ -191,7 +251,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if not articles:
         params["include_default_corpus"] = args.include_default_corpus
     _say(f"training on {len(data)} {'articles' if articles else 'passages'} from {args.data}", args.quiet)
-    model = fit(data.texts, data.labels, codebook=codebook, ids=data.ids, groups=data.groups, **params)
+    model = fit(data.texts, data.labels, codebook=codebook, ids=data.ids, groups=data.groups, verbose=not args.quiet,
+                **params)
     path = model.save(args.output)
     _say(f"{len(model.classes_)} frames, {time.perf_counter() - started:.1f} s; model saved to {path}", args.quiet)
     return EXIT_OK
@@ -204,7 +265,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     model = _load(args.model)
     data, articles, _ = _read_labelled(args)
     scored = cast(Any, ArticleView(model)) if articles else model
-    report = evaluate(scored, data.texts, data.labels, threshold=args.threshold)
+    report = evaluate(data.texts, data.labels, model=scored, threshold=args.threshold)
     if args.json:
         _out(json.dumps(report.to_dict(), indent=2, default=float) + "\n")
     else:
@@ -214,10 +275,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_suggest(args: argparse.Namespace) -> int:
     from .active import suggest
-    from .batch import _input_format, _records
+    from .inputs import detect_format, read_records
 
-    fmt = _input_format(args.input, args.input_format)
-    items = list(_records(args.input, fmt, args.text_field, args.id_field))
+    fmt = detect_format(args.input, args.input_format, encoding=args.encoding)
+    items = list(read_records(args.input, fmt, text_field=args.text_field, id_field=args.id_field,
+                              encoding=args.encoding, delimiter=args.delimiter))
     bad = next((it for it in items if it.error), None)
     if bad is not None:
         raise ValueError(f"{args.input}, line {bad.line}: {bad.error}")
@@ -230,6 +292,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 def _cmd_info(args: argparse.Namespace) -> int:
     from .api import default_model_path
+    from .persist import threshold_text
 
     model = _load(args.model)  # validates the directory
     directory = Path(args.model or os.environ.get("FRAMING_MODEL") or default_model_path())
@@ -242,6 +305,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
                      "stances": list(model.stances_)},
         "vocabulary_size": manifest.get("vocabulary_size"),
         "n_features": manifest.get("n_features"),
+        "decision_threshold": model.decision_threshold_,
         "params": manifest.get("params", {}),
         "library_versions": manifest.get("library_versions", {}),
         "training": manifest.get("training", {}),
@@ -255,6 +319,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
     lines += [f"  - {f.id}: {f.name}" for f in cb.frames]
     lines.append(f"stances:    {', '.join(model.stances_) or 'none'}")
     lines.append(f"vocabulary: {info['vocabulary_size']} terms, {info['n_features']} frame features")
+    lines.append(f"threshold:  {threshold_text(model.threshold, model.decision_threshold_)}")
     lines.append("versions:   " + ", ".join(f"{k} {v}" for k, v in sorted(info["library_versions"].items())))
     scalars = {k: v for k, v in info["training"].items() if isinstance(v, (str, int, float, bool))}
     if scalars:
@@ -281,6 +346,23 @@ def _threshold(value: str) -> float:
     if not 0.0 <= number <= 1.0:
         raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}")
     return number
+
+
+def _threshold_or_auto(value: str) -> float | str:
+    return "auto" if value == "auto" else _threshold(value)
+
+
+def _estimator_defaults() -> dict[str, Any]:
+    """``FrameClassifier``'s own defaults, so the help of ``framing train`` cannot drift from them.
+
+    Examples
+    --------
+    >>> _estimator_defaults()["threshold"]
+    'auto'
+    """
+    from .model import FrameClassifier
+
+    return FrameClassifier().get_params()
 
 
 def _positive(value: str) -> int:
@@ -323,35 +405,54 @@ def build_parser() -> argparse.ArgumentParser:
     def fields(p: argparse.ArgumentParser, labels: bool = False) -> None:
         p.add_argument("--text-field", default="text", help="JSON field / CSV column of the text (default: text)")
         p.add_argument("--id-field", default="id", help="JSON field / CSV column of the id (default: id)")
+        p.add_argument("--encoding", default="utf-8", help="encoding of the input files, e.g. cp1252 (default: utf-8)")
+        p.add_argument("--delimiter", help="CSV delimiter, e.g. ';' (default: ',' or a tab for .tsv)")
         if labels:
             p.add_argument("--labels-field", default="frames", help="field / column of the labels (default: frames)")
             p.add_argument("--group-field", help="field / column of each record's group (event, outlet)")
 
-    p = sub.add_parser("classify", help="classify passages: files or stdin in, JSONL or CSV out",
-                       description="Classify passages. INPUT: .jsonl, .csv/.tsv, a directory of .txt articles, "
-                                   "or any other file / stdin with one passage per line.")
+    p = sub.add_parser("classify", help="classify passages: files or stdin in, JSONL, CSV or Parquet out",
+                       description="Classify passages. INPUT: .jsonl, .json (an array of records), .csv/.tsv (also "
+                                   ".gz), a directory of .txt articles, or any other file / stdin: JSON records if "
+                                   "it holds them, else one passage per line. Other fields of a record (outlet, "
+                                   "date, url, ...) are copied into the output.")
     p.add_argument("input", nargs="?", default="-", help="input file or directory; '-' or nothing: stdin")
-    p.add_argument("-o", "--output", help="output file (.jsonl or .csv), written atomically; default: stdout")
+    p.add_argument("-o", "--output", help="output file (.jsonl, .csv, .tsv or .parquet), checked before any work "
+                                          "and written atomically; default: stdout")
     model_opt(p)
     fields(p)
     p.add_argument("--n-jobs", type=_jobs, default=1, help="worker processes (-1: one per CPU; default 1)")
     p.add_argument("--batch-size", type=_positive, default=1000, help="records per batch (default 1000)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run into the same -o file")
+    p.add_argument("--force", action="store_true", help="start over, discarding the partial file of an interrupted "
+                                                        "run into the same -o file (refused without it)")
     p.add_argument("--on-error", choices=("record", "raise"), default="record",
                    help="malformed record: write an error record (default) or stop with exit code 2")
-    p.add_argument("--input-format", choices=("auto", "jsonl", "csv", "tsv", "txt"), default="auto")
-    p.add_argument("--output-format", choices=("auto", "jsonl", "csv", "summary"), default="auto",
-                   help="summary: one readable line per passage (frame, stance, score, evidence)")
+    p.add_argument("--input-format", choices=("auto", "jsonl", "json", "csv", "tsv", "txt"), default="auto",
+                   help="default: by the extension, else by the content")
+    p.add_argument("--output-format", choices=("auto", "jsonl", "csv", "tsv", "parquet", "summary"), default="auto",
+                   help="default: by the extension of -o; summary: one readable line per passage (frame, stance, "
+                        "score, evidence)")
+    p.add_argument("--compact", action="store_true", help="write only the labels, their stances and the flags")
+    p.add_argument("--keep-fields", default="all", metavar="FIELDS",
+                   help="input fields copied into the output: 'all' (default), 'none', or names separated by commas")
     p.add_argument("--articles", action="store_true", help="records are whole articles (default for directories)")
     p.add_argument("--include-text", action="store_true", help="copy each text into its output record")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_cmd_classify)
 
-    p = sub.add_parser("analyze", help="profile one article: passages, frames, stances (JSON)")
+    p = sub.add_parser("analyze", help="profile one article: passages, frames, stances (JSON)",
+                       description="Profile an article: a plain-text file (or stdin) gives one JSON document; a "
+                                   "file of records (.jsonl, .json, .csv/.tsv, or JSON records on stdin) gives one "
+                                   "JSON line per record.")
     p.add_argument("input", nargs="?", default="-", help="article file; '-' or nothing: stdin")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     model_opt(p)
+    fields(p)
+    p.add_argument("--input-format", choices=("auto", "jsonl", "json", "csv", "tsv", "txt"), default="auto",
+                   help="default: by the extension, else by the content")
+    p.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
     p.add_argument("--max-words", type=_positive, default=150, help="longest passage before a paragraph is cut")
     p.add_argument("--window", type=_positive, default=4, help="sentences per window of a long paragraph")
     p.add_argument("--indent", type=int, default=2, help="JSON indentation (default 2)")
@@ -378,9 +479,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --codebook from-labels, leave out frames with fewer examples (default 2)")
     p.add_argument("--include-default-corpus", action="store_true", help="add the packaged labelled corpus")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--threshold", type=_threshold, help="decision threshold stored in the model (default 0.5)")
-    p.add_argument("--C", type=float, help="inverse regularisation of the frame models (default 4.0)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
+    estimator = _estimator_defaults()
+    p.add_argument("--threshold", type=_threshold_or_auto,
+                   help="decision threshold stored in the model: a number in [0, 1], or 'auto' to choose it "
+                        "during training from out-of-fold predictions of the training data (default: "
+                        f"{estimator['threshold']})")
+    p.add_argument("--C", type=float, help=f"inverse regularisation of the frame models (default {estimator['C']})")
+    p.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr (by default each stage of the "
+                   "fit is reported with the time taken)")
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="score a model on labelled data")
@@ -396,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     fields(p)
     p.add_argument("-n", type=_positive, default=20, help="how many (default 20)")
     p.add_argument("--strategy", choices=("uncertainty", "stance", "diversity"), default="uncertainty")
-    p.add_argument("--input-format", choices=("auto", "jsonl", "csv", "tsv", "txt"), default="auto")
+    p.add_argument("--input-format", choices=("auto", "jsonl", "json", "csv", "tsv", "txt"), default="auto")
     p.set_defaults(func=_cmd_suggest)
 
     p = sub.add_parser("info", help="describe a model: codebook, versions, training data, metrics")

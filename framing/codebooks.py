@@ -115,6 +115,19 @@ class Codebook:
         blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 
+    def __repr__(self) -> str:
+        """Short: the name and the ids (``to_dict()`` or ``_repr_html_`` show everything).
+
+        Examples
+        --------
+        >>> Codebook.from_names(["Economic", "Political"], stances=["pro", "anti"], name="mine")
+        Codebook('mine': 2 frames [Economic, Political]; stances [pro, anti])
+        """
+        ids = list(self.frame_ids)
+        shown = ", ".join(ids[:4]) + (f", ... ({len(ids) - 4} more)" if len(ids) > 4 else "")
+        stances = f"; stances [{', '.join(self.stance_ids)}]" if self.stances else "; no stances"
+        return f"Codebook({self.name!r}: {len(ids)} frames [{shown}]{stances})"
+
     def _repr_html_(self) -> str:
         import html
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["FramingError", "InputTypeError", "InputFormatError", "LabelError", "CodebookError", "ModelFileError",
-           "NotFittedError"]
+           "NotFittedError", "DuplicateTextWarning"]
 
 
 class FramingError(Exception):
@@ -32,3 +32,7 @@ class ModelFileError(FramingError, ValueError):
 
 class NotFittedError(FramingError, AttributeError):
     """A model used before ``fit``."""
+
+
+class DuplicateTextWarning(UserWarning):
+    """Training records with the same text but different labels (see ``framing.duplicates``)."""

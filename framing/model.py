@@ -20,6 +20,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from .codebooks import Codebook, load_codebook
+from .documents import PASSAGE_WORDS, read_as_articles
+from .duplicates import resolve_conflicts
+from .progress import Stages
 from .errors import InputTypeError, LabelError, NotFittedError
 from .features import EXTRAS, TextVectorizer, concat_ranges, group_starts, hstack_dense, load_lexicon, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
@@ -30,6 +33,12 @@ __all__ = ["FrameClassifier", "check_texts", "parse_labels"]
 _STEMMERS = ("light", "porter", "snowball", "none")
 STANCE_LAYOUT = 3  # the stance feature layout fit() builds (see framing.persist format versions)
 _CALIBRATIONS = ("sigmoid", "none")
+# Solver tolerances, tighter than scikit-learn's 1e-4 so that the weights do not depend on the BLAS
+# kernel of the machine (the default build with OpenBLAS forced to the SkylakeX, Haswell,
+# SandyBridge and Prescott kernels: calibrated scores agree within 2e-5 and stance probabilities
+# within 3e-4, against 2e-3 and 0.02 with the defaults; the stance tolerance costs about 5 s of CPU
+# on top of a 9 s fit, the other two nothing measurable). See framing.compare.
+_FRAME_TOL, _PLATT_TOL, _STANCE_TOL = 1e-6, 1e-8, 1e-6
 
 
 # ------------------------------------------------------------------------------------------
@@ -167,8 +176,15 @@ class _Params:
         return self
 
     def __repr__(self) -> str:
+        """The parameters that differ from their defaults, each cut short (a codebook given as a
+        mapping would otherwise print in full)."""
+        import reprlib
+
+        short = reprlib.Repr()
+        short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 6, 4, 40, 80
         defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults.get(k))]
+        changed = [f"{k}={v!r}" if isinstance(v, Codebook) else f"{k}={short.repr(v)}"  # a Codebook's own is short
+                   for k, v in self.get_params().items() if not _same(v, defaults.get(k))]
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def __getstate__(self) -> dict:
@@ -323,7 +339,8 @@ class FrameClassifier(_Params):
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None,
-            sample_weight: Sequence[float] | None = None) -> "FrameClassifier":
+            sample_weight: Sequence[float] | None = None, conflicts: str = "warn", verbose: bool = False
+            ) -> "FrameClassifier":
         """Learn frames (and stances, where the labels give them) from passages.
 
         Parameters
@@ -341,19 +358,40 @@ class FrameClassifier(_Params):
             Weight of each passage in the frame models, their calibration and the stance model
             (default: 1 each). The default model weights real published passages above written
             ones (``framing.build``).
+        conflicts : {"warn", "error", "merge", "first"}, default="warn"
+            What to do with records that have the same text but different labels (see
+            :mod:`framing.duplicates`): train on them and warn once naming them all, refuse, give
+            them the union of their labels, or the first record's labels.
+        verbose : bool, default=False
+            Report each stage of the fit (features, frame models, calibration folds, stance model)
+            with the time taken, on standard error.
 
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> texts = ["Police fired on the crowd.", "Prices rose.", "Troops shot marchers.", "Wages fell.",
+        ...          "Rents doubled.", "Snipers shot students.", "police fired on the crowd. "]
+        >>> labels = [["violence"], ["economy"], ["violence"], ["economy"], ["economy"], ["violence"], []]
+        >>> clf = FrameClassifier(codebook=["violence", "economy"], min_df=1, cv=2)
+        >>> clf.fit(texts, labels, conflicts="merge").classify("Police fired on protesters.").labels
+        ['violence']
         """
+        import sklearn.linear_model  # noqa: F401 - loads scipy's BLAS and OpenMP before they are limited
         from threadpoolctl import threadpool_limits
 
-        # These problems are small: BLAS threads only contend (measured 5x slower on 2 busy cores).
+        # These problems are small: BLAS threads only contend (measured 5x slower on 2 busy cores),
+        # and a threaded BLAS sums in another order, so weights would depend on the thread count.
+        # threadpool_limits limits only the libraries already loaded: scikit-learn is imported
+        # above, else the first fit of a process ran with threaded BLAS (slower, other weights).
         with threadpool_limits(limits=1):
-            return self._fit(X, y, groups=groups, ids=ids, sample_weight=sample_weight)
+            return self._fit(X, y, groups=groups, ids=ids, sample_weight=sample_weight, conflicts=conflicts,
+                             say=Stages(verbose))
 
     def _fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None, ids: Sequence[Any] | None,
-             sample_weight: Sequence[float] | None = None) -> "FrameClassifier":
+             sample_weight: Sequence[float] | None, conflicts: str, say: Stages) -> "FrameClassifier":
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import GroupKFold, KFold
 
@@ -363,11 +401,16 @@ class FrameClassifier(_Params):
         Y, S = parse_labels(y, codebook, ids=ids)
         if len(Y) != len(texts):
             raise LabelError(f"got {len(texts)} passages but {len(Y)} labels")
+        Y, S = resolve_conflicts(texts, Y, S, ids, conflicts)
         _check_training_set(texts, Y, S, codebook, ids)
         if groups is not None and len(groups) != len(texts):
             raise LabelError(f"got {len(texts)} passages but {len(groups)} groups")
         weight = _check_sample_weight(sample_weight, len(texts))
+        if self.calibration == "sigmoid" and len(texts) < self.cv:
+            raise LabelError(f"calibration with cv={self.cv} folds needs at least {self.cv} passages; got "
+                             f"{len(texts)}. Label more passages, or pass a smaller cv (at least 2).")
 
+        say(f"fitting {len(codebook)} frames on {len(texts):,} passages")
         lexicon = load_lexicon()
         forced = [c for f in codebook.frames for c in f.cues] + [t for terms in lexicon.values() for t in terms]
         vec = TextVectorizer(ngram_range=tuple(self.ngram_range), min_df=int(self.min_df),
@@ -387,6 +430,7 @@ class FrameClassifier(_Params):
         feats = self._features(batch)
         Xp = feats["X"]
         n_frames = len(codebook)
+        say(f"features: {len(vec.vocabulary_):,} terms, {Xp.shape[1]:,} columns")
         coef = np.zeros((n_frames, Xp.shape[1]))
         intercept = np.zeros(n_frames)
 
@@ -401,7 +445,8 @@ class FrameClassifier(_Params):
             scale = _log_count_ratio(Xr, y) if self.nb_weighting else None
             if scale is not None:
                 Xr = Xr @ sp.diags(scale)
-            lr = LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000).fit(Xr, y, sample_weight=weight[rows])
+            lr = LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000, tol=_FRAME_TOL).fit(
+                Xr, y, sample_weight=weight[rows])
             w = lr.coef_[0] * scale if scale is not None else lr.coef_[0]
             return w, float(lr.intercept_[0])
 
@@ -409,6 +454,7 @@ class FrameClassifier(_Params):
         for j in range(n_frames):
             coef[j], intercept[j] = frame_fit(everyone, j)
         self.coef_, self.intercept_ = coef, intercept
+        say(f"frame models fitted ({n_frames})")
 
         self.platt_ = np.tile([1.0, 0.0], (n_frames, 1))
         if self.calibration == "sigmoid":
@@ -417,20 +463,23 @@ class FrameClassifier(_Params):
             else:
                 splits = KFold(n_splits=int(self.cv), shuffle=True, random_state=self.random_state).split(Xp)
             oof = np.zeros(Y.shape)
-            for train, test in splits:
+            for fold, (train, test) in enumerate(splits, 1):
                 for j in range(n_frames):
                     if Y[train, j].min() == Y[train, j].max():
                         oof[test, j] = -10.0 if Y[train, j].max() == 0 else 10.0
                         continue
                     w, b = frame_fit(train, j)
                     oof[test, j] = np.asarray(Xp[test] @ w).ravel() + b
+                say(f"calibration fold {fold}/{self.cv} done")
             for j in range(n_frames):
-                platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], Y[:, j], sample_weight=weight)
+                platt = LogisticRegression(C=1e4, solver="lbfgs", tol=_PLATT_TOL).fit(oof[:, [j]], Y[:, j],
+                                                                                       sample_weight=weight)
                 # A slope <= 0 means the out-of-fold scores do not rank this frame (too little
                 # data): keep the logistic model's own probabilities rather than invert them.
                 if platt.coef_[0, 0] > 0:
                     self.platt_[j] = (platt.coef_[0, 0], platt.intercept_[0])
             self.auto_threshold_ = _best_threshold(self._calibrate(oof), Y)
+            say(f"calibrated; threshold='auto' would choose {self.auto_threshold_:g}")
         else:
             self.auto_threshold_ = 0.5
 
@@ -441,6 +490,7 @@ class FrameClassifier(_Params):
         self.stance_intercept_ = np.zeros(0)
         if self.stances_:
             rows, cols = np.nonzero(S >= 0)
+            say(f"fitting the stance model on {len(rows):,} (passage, frame) pairs")
             Xs = self._stance_matrix(feats, rows, cols)
             target = S[rows, cols]
             seen = np.unique(target)
@@ -449,8 +499,8 @@ class FrameClassifier(_Params):
                 inter_s = np.full(len(self.stances_), -30.0)
                 inter_s[seen[0]] = 30.0
             else:
-                lr = LogisticRegression(C=float(self.stance_C), class_weight="balanced", max_iter=3000).fit(
-                    Xs, target, sample_weight=weight[rows])
+                lr = LogisticRegression(C=float(self.stance_C), class_weight="balanced", max_iter=3000,
+                                        tol=_STANCE_TOL).fit(Xs, target, sample_weight=weight[rows])
                 coef_s = np.zeros((len(self.stances_), Xs.shape[1]))
                 inter_s = np.full(len(self.stances_), -30.0)
                 if len(seen) == 2:  # binary LR: one row for the second class
@@ -460,6 +510,7 @@ class FrameClassifier(_Params):
                     coef_s[seen], inter_s[seen] = lr.coef_, lr.intercept_
             self.stance_coef_, self.stance_intercept_ = coef_s, inter_s
         self.n_features_ = Xp.shape[1]
+        say("fit done")
         return self
 
     # -- features ------------------------------------------------------------------------------
@@ -651,7 +702,7 @@ class FrameClassifier(_Params):
         empty = np.array([not any(c.isalnum() for c in t) for t in texts], dtype=bool)
         proba[empty] = 0.0
         stance = self._stance_proba(feats) if stances and len(self.stances_) else None
-        return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty,
+        return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty, "n_tokens": n_tokens,
                 "coverage": np.divide(n_known, np.maximum(n_tokens, 1))}
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
@@ -698,6 +749,14 @@ class FrameClassifier(_Params):
         batch_size : int, default=2000
             Passages featurised together (bounds memory on long lists).
 
+        Notes
+        -----
+        A text of article length (``framing.documents.is_article``: more than 250 words, or more than
+        150 in paragraphs) is read as an article when the model was trained on passages: split into
+        passages, classified, and combined by the document rule of :mod:`framing.documents`, the
+        same answer as ``analyze`` and ``classify_articles`` give; its result is flagged
+        ``"article_length"``. Use ``analyze`` to see its passages.
+
         Examples
         --------
         >>> import framing
@@ -709,10 +768,16 @@ class FrameClassifier(_Params):
         self._check_fitted()
         thr = self.decision_threshold_ if threshold is None else _check_threshold(threshold)
         results: list[PassageResult] = []
+        reads_articles = getattr(self, "training_info_", {}).get("unit") != "article"
         with gc_paused(len(items)):
             for start in range(0, len(items), batch_size):
                 chunk = items[start : start + batch_size]
-                results.extend(self._results(chunk, self._predict_arrays(chunk), thr))
+                arrays = self._predict_arrays(chunk)
+                out = self._results(chunk, arrays, thr)
+                long = np.flatnonzero(arrays["n_tokens"] > PASSAGE_WORDS)  # the few that may be articles
+                if len(long) and reads_articles:
+                    read_as_articles(self, chunk, out, long, thr)
+                results.extend(out)
         return results[0] if single else results
 
     def _results(self, texts: list[str], arrays: dict[str, Any], threshold: float) -> list[PassageResult]:
@@ -728,7 +793,10 @@ class FrameClassifier(_Params):
         if stance is None:
             stance_of, scores = repeat(None), repeat(None)
         else:
-            stance_of = map(stance_ids.__getitem__, stance.argmax(axis=2).ravel().tolist())
+            # A frame that is not labelled has no stance (None); its stance_scores stay.
+            pick = stance.argmax(axis=2)
+            pick[~above] = len(stance_ids)
+            stance_of = map((*stance_ids, None).__getitem__, pick.ravel().tolist())
             scores = map(dict, map(zip, repeat(stance_ids), stance.reshape(n * n_frames, -1).tolist()))
         # tuple.__new__: NamedTuple's own __new__ is a Python call
         preds = list(map(tuple.__new__, repeat(FramePrediction),
@@ -1045,17 +1113,9 @@ def _check_training_set(texts: list[str], Y: np.ndarray, S: np.ndarray, codebook
 
     if len(texts) < 2:
         raise LabelError(f"training needs at least 2 passages; got {len(texts)}")
-    seen: dict[str, int] = {}
     for i, text in enumerate(texts):
-        key = " ".join(text.split()).lower()
-        if not key:
+        if not text.strip():
             raise LabelError(f"{name(i)}: empty text")
-        if key in seen:
-            j = seen[key]
-            if not (np.array_equal(Y[i], Y[j]) and np.array_equal(S[i], S[j])):
-                raise LabelError(f"{name(j)} and {name(i)} have the same text but conflicting labels")
-        else:
-            seen[key] = i
     positives = Y.sum(axis=0)
     for j, frame in enumerate(codebook.frame_ids):
         if positives[j] < 2 or positives[j] > len(texts) - 2:

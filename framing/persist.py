@@ -39,7 +39,7 @@ from .codebooks import Codebook
 from .errors import ModelFileError
 from .features import EXTRAS, TextVectorizer
 
-__all__ = ["save_model", "load_model", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["save_model", "load_model", "threshold_text", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "framing-model"
 FORMAT_VERSION = 3
@@ -215,6 +215,22 @@ def _remove_tree(path: Path) -> None:
     path.rmdir()
 
 
+def threshold_text(param: Any, auto: float) -> str:
+    """The decision threshold a model uses, and where it came from (for ``framing info`` and model cards).
+
+    Examples
+    --------
+    >>> threshold_text("auto", 0.3)
+    '0.3 (threshold="auto": the value with the best micro-F1 on out-of-fold predictions of the training data)'
+    >>> threshold_text(0.5, 0.3)
+    '0.5 (set by the threshold parameter)'
+    """
+    if param == "auto":
+        return (f'{auto:g} (threshold="auto": the value with the best micro-F1 on out-of-fold predictions of the '
+                "training data)")
+    return f"{param:g} (set by the threshold parameter)"
+
+
 def _model_card(m: dict[str, Any]) -> str:
     cb = m["codebook"]
     lines = [
@@ -225,6 +241,7 @@ def _model_card(m: dict[str, Any]) -> str:
         f"({', '.join(f['id'] for f in cb['frames'])}); stances: {', '.join(m['stances']) or 'none'}",
         f"- Codebook SHA-256: {m['codebook_sha256']}",
         f"- Vocabulary: {m['vocabulary_size']} terms; {m['n_features']} frame features",
+        f"- Decision threshold: {threshold_text(m['params'].get('threshold'), m['auto_threshold'])}",
         f"- Parameters: {json.dumps(m['params'], sort_keys=True)}",
         f"- Library versions: {json.dumps(m['library_versions'], sort_keys=True)}",
     ]

@@ -423,7 +423,7 @@ def plot_report(report: "EvaluationReport | Sequence[EvaluationReport] | Mapping
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import framing
     >>> from framing.plots import plot_report
-    >>> rep = framing.evaluate(framing.default_model(),
+    >>> rep = framing.evaluate(
     ...     ["Looters and bandits attacked police.", "Fuel prices doubled and workers went on strike."],
     ...     [{"law_and_order": "endorsed"}, {"popular_revolt": "endorsed"}])
     >>> ax = plot_report(rep)
@@ -521,7 +521,7 @@ def plot_confusion(report: "EvaluationReport | Sequence[EvaluationReport] | Mapp
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import framing
     >>> from framing.plots import plot_confusion
-    >>> rep = framing.evaluate(framing.default_model(),
+    >>> rep = framing.evaluate(
     ...     ["Looters and bandits attacked police.", "Officials blame 'foreign terrorists' but show no proof."],
     ...     [{"law_and_order": "endorsed"}, {"foreign_interference": "disputed"}])
     >>> ax = plot_confusion(rep)

@@ -32,6 +32,9 @@ Records without an id get ``"<file name>:<line>"`` (files) or the row index (Dat
 from __future__ import annotations
 
 import csv
+import gzip
+import io
+import itertools
 import json
 import math
 import sys
@@ -41,6 +44,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .codebooks import DEFAULT_STANCES, Codebook
+from .deprecation import renamed
 from .errors import CodebookError, LabelError
 
 __all__ = ["LabelledData", "read_jsonl", "read_csv", "from_dataframe", "read_semeval2023", "read_semeval2025",
@@ -196,16 +200,52 @@ class _Ids:
         return key
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, decoded line without its end) for every line; invalid UTF-8 names the line."""
-    with path.open("rb") as fh:
+def _open_bytes(path: Path) -> Any:
+    """The file's bytes, decompressed when its name ends in ``.gz``."""
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
+def _lines(path: Path, encoding: str = "utf-8") -> Iterator[tuple[int, str]]:
+    """(line number, decoded line without its end) for every line; undecodable bytes name the line."""
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+    with _open_bytes(path) as fh:
         for n, raw in enumerate(fh, 1):
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
-                yield n, raw.decode("utf-8").rstrip("\r\n")
+                yield n, raw.decode(encoding).rstrip("\r\n")
             except UnicodeDecodeError as exc:
-                raise LabelError(f"{path}, line {n}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+                hint = "; give the file's encoding with encoding= (--encoding), e.g. cp1252" if utf8 else ""
+                raise LabelError(f"{path}, line {n}: not valid {'UTF-8' if utf8 else encoding} ({exc.reason} at "
+                                 f"byte {exc.start}){hint}") from None
+
+
+def _json_records(path: Path, encoding: str) -> Iterator[tuple[int, str, Any]]:
+    """(line or position, where, parsed record) of a JSON Lines file, or of a JSON array of records."""
+    lines = _lines(path, encoding)
+    head: list[tuple[int, str]] = []
+    for n, line in lines:
+        head.append((n, line))
+        if line.strip():
+            break
+    if head and head[-1][1].lstrip().startswith("["):  # a JSON array, read whole
+        text = "\n".join(line for _, line in itertools.chain(head, lines))
+        try:
+            records = json.loads(text)
+        except ValueError as exc:
+            raise LabelError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(records, list):
+            raise LabelError(f"{path}: expected a JSON array of records, got {type(records).__name__}")
+        for i, record in enumerate(records, 1):
+            yield i, f"{path}, record {i}", record
+        return
+    for n, line in itertools.chain(head, lines):
+        if not line.strip():
+            continue
+        try:
+            yield n, f"{path}, line {n}", json.loads(line)
+        except ValueError as exc:
+            raise LabelError(f"{path}, line {n}: not valid JSON ({exc})") from None
 
 
 def _existing_file(path: str | Path, what: str) -> Path:
@@ -220,18 +260,21 @@ def _existing_file(path: str | Path, what: str) -> Path:
 # ------------------------------------------------------------------------------------------
 
 def read_jsonl(path: str | Path, *, text_field: str = "text", labels_field: str = "frames", id_field: str = "id",
-               group_field: str | None = None) -> LabelledData:
-    """Read labelled records from a JSON Lines file.
+               group_field: str | None = None, encoding: str = "utf-8") -> LabelledData:
+    """Read labelled records from a JSON Lines file (or a JSON array of records).
 
     Parameters
     ----------
     path : str or path
-        One JSON object per line; blank lines are skipped.
+        One JSON object per line; blank lines are skipped. A file that starts with ``[`` is read
+        as one JSON array of such objects. A name ending in ``.gz`` is read compressed.
     text_field, labels_field, id_field : str
         Keys of the text, the labels (a list of frame ids or a mapping frame -> stance) and the
         record id (optional in a record: the id is then ``"<file name>:<line>"``).
     group_field : str, optional
         Key of each record's group (required in every record when given).
+    encoding : str, default="utf-8"
+        The file's encoding (e.g. ``"cp1252"``).
 
     Returns
     -------
@@ -263,14 +306,7 @@ def read_jsonl(path: str | Path, *, text_field: str = "text", labels_field: str 
     labels: list[Any] = []
     groups: list[Any] = []
     ids = _Ids()
-    for n, line in _lines(path):
-        if not line.strip():
-            continue
-        where = f"{path}, line {n}"
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise LabelError(f"{where}: not valid JSON ({exc})") from None
+    for n, where, record in _json_records(path, encoding):
         if not isinstance(record, dict):
             raise LabelError(f"{where}: expected a JSON object, got {type(record).__name__}")
         if id_field in record:
@@ -288,9 +324,14 @@ def read_jsonl(path: str | Path, *, text_field: str = "text", labels_field: str 
     return LabelledData(texts, labels, ids.ids, groups if group_field else None)
 
 
-def read_csv(path: str | Path, *, text_column: str = "text", labels_column: str = "frames", id_column: str = "id",
-             group_column: str | None = None, delimiter: str = ",", stances: Sequence[str] | None = None
-             ) -> LabelledData:
+_COLUMN_NAMES = {"text_column": "text_field", "labels_column": "labels_field", "id_column": "id_field",
+                 "group_column": "group_field"}
+_FIELD_DEFAULTS = {"text_field": "text", "labels_field": "frames", "id_field": "id", "group_field": None}
+
+
+def read_csv(path: str | Path, *, text_field: str = "text", labels_field: str = "frames", id_field: str = "id",
+             group_field: str | None = None, delimiter: str = ",", stances: Sequence[str] | None = None,
+             encoding: str = "utf-8", **deprecated: Any) -> LabelledData:
     """Read labelled records from a CSV file with a header row.
 
     Parameters
@@ -299,9 +340,13 @@ def read_csv(path: str | Path, *, text_column: str = "text", labels_column: str 
         Columns: ``id`` (optional; without it ids are ``"<file name>:<line>"``), ``text``,
         ``frames`` and optionally a group column. ``frames`` holds ``;``-separated frame ids,
         each optionally ``frame:stance``; an empty cell means no frame.
-    text_column, labels_column, id_column, group_column : str
-        Column names.
+    text_field, labels_field, id_field, group_field : str
+        Column names (the same keywords as :func:`read_jsonl`; the old ``text_column``,
+        ``labels_column``, ``id_column`` and ``group_column`` still work, with a ``FutureWarning``).
     delimiter : str, default=","
+        E.g. ``";"`` for a semicolon-separated file.
+    encoding : str, default="utf-8"
+        The file's encoding (e.g. ``"cp1252"``). A name ending in ``.gz`` is read compressed.
     stances : list of str, optional
         Stance ids recognised after a colon (default: the default codebook's stances,
         ``endorsed``, ``reported``, ``disputed``).
@@ -325,13 +370,18 @@ def read_csv(path: str | Path, *, text_column: str = "text", labels_column: str 
     ...
     framing.errors.LabelError: ...labels.csv, line 2: expected 3 fields (id, text, frames), got 4
     """
+    fields = renamed("read_csv", deprecated, _COLUMN_NAMES, {"text_field": text_field, "labels_field": labels_field,
+                     "id_field": id_field, "group_field": group_field}, _FIELD_DEFAULTS)
+    text_column, labels_column, id_column, group_column = (fields[k] for k in _FIELD_DEFAULTS)
     path = _existing_file(path, "CSV file")
     stances = tuple(DEFAULT_STANCES if stances is None else stances)
     texts: list[str] = []
     labels: list[Any] = []
     groups: list[Any] = []
     ids = _Ids()
-    with _big_csv_fields(), path.open(encoding="utf-8-sig", newline="") as fh:
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+    with _big_csv_fields(), io.TextIOWrapper(_open_bytes(path), encoding="utf-8-sig" if utf8 else encoding,
+                                             newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         try:
             header = next(reader)
@@ -339,11 +389,14 @@ def read_csv(path: str | Path, *, text_column: str = "text", labels_column: str 
             raise LabelError(f"{path}: empty file; expected a header row with {text_column!r} and "
                              f"{labels_column!r}") from None
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise LabelError(f"{path}, line 1: unreadable header ({exc})") from None
+            hint = "; give the file's encoding with encoding= (--encoding)" if isinstance(exc, UnicodeDecodeError) else ""
+            raise LabelError(f"{path}, line 1: unreadable header ({exc}){hint}") from None
         wanted = [text_column, labels_column] + ([group_column] if group_column else [])
         missing = [c for c in wanted if c not in header]
         if missing:
-            raise LabelError(f"{path}: missing column(s) {missing}; the header has {header}")
+            seps = [c for c in (";", "\t", "|", ",") if c != delimiter and header and c in header[0]]
+            hint = f"; the header looks {seps[0]!r}-separated: pass delimiter={seps[0]!r} (--delimiter)" if seps else ""
+            raise LabelError(f"{path}: missing column(s) {missing}; the header has {header}{hint}")
         col = {name: header.index(name) for name in header}
         while True:
             start = reader.line_num + 1
@@ -353,7 +406,8 @@ def read_csv(path: str | Path, *, text_column: str = "text", labels_column: str 
             except StopIteration:
                 break
             except (csv.Error, UnicodeDecodeError) as exc:
-                raise LabelError(f"{where}: unreadable CSV ({exc})") from None
+                hint = "; give the file's encoding with encoding= (--encoding)" if isinstance(exc, UnicodeDecodeError) else ""
+                raise LabelError(f"{where}: unreadable CSV ({exc}){hint}") from None
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != len(header):
@@ -385,13 +439,16 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def from_dataframe(df: Any, *, text_column: str = "text", labels_column: str = "frames", id_column: str = "id",
-                   group_column: str | None = None, stances: Sequence[str] | None = None) -> LabelledData:
+def from_dataframe(df: Any, *, text_field: str = "text", labels_field: str = "frames", id_field: str = "id",
+                   group_field: str | None = None, stances: Sequence[str] | None = None, **deprecated: Any
+                   ) -> LabelledData:
     """Read labelled records from a pandas DataFrame.
 
     A labels cell may be a list/tuple/set of frame ids, a mapping frame -> stance, or a string in
     the CSV form (``"repression:endorsed;popular_revolt"``); an empty or missing cell (``NaN``)
-    means no frame. Without an ``id_column``, ids are the row index labels.
+    means no frame. ``text_field``, ``labels_field``, ``id_field`` and ``group_field`` name the
+    columns, as for :func:`read_jsonl` and :func:`read_csv` (the old ``text_column`` and so on still
+    work, with a ``FutureWarning``). Without an ``id_field`` column, ids are the row index labels.
 
     Examples
     --------
@@ -402,6 +459,9 @@ def from_dataframe(df: Any, *, text_column: str = "text", labels_column: str = "
     >>> data.ids, data.labels
     (['0', '1'], [['repression'], []])
     """
+    fields = renamed("from_dataframe", deprecated, _COLUMN_NAMES, {"text_field": text_field,
+                     "labels_field": labels_field, "id_field": id_field, "group_field": group_field}, _FIELD_DEFAULTS)
+    text_column, labels_column, id_column, group_column = (fields[k] for k in _FIELD_DEFAULTS)
     columns = list(getattr(df, "columns", []))
     if not hasattr(df, "itertuples"):
         raise LabelError(f"from_dataframe expects a pandas DataFrame; got {type(df).__name__}")

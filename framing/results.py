@@ -13,7 +13,7 @@ from itertools import repeat
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Sequence
 
-__all__ = ["Evidence", "FramePrediction", "PassageResult", "FrameProfile", "DocumentResult"]
+__all__ = ["Evidence", "FramePrediction", "PassageResult", "FrameProfile", "DocumentResult", "require_pandas"]
 
 
 @contextmanager
@@ -48,6 +48,22 @@ def gc_paused(n: int):
             gc.enable()
 
 
+def require_pandas(what: str = "to_frame()"):
+    """Import pandas, or raise an ImportError that names the extra to install (pandas is optional).
+
+    Examples
+    --------
+    >>> require_pandas().__name__
+    'pandas'
+    """
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(f'{what} needs pandas, which framing does not install by default; install it with: '
+                          'pip install "framing[notebooks]" (or pip install pandas)') from exc
+    return pd
+
+
 class Evidence(NamedTuple):
     """A term or signal that pushed a frame's score, with its contribution (in logit units)."""
 
@@ -61,9 +77,11 @@ class Evidence(NamedTuple):
 class FramePrediction(NamedTuple):
     """The model's verdict on one frame for one passage.
 
-    ``score`` is the calibrated probability that the passage carries the frame. ``stance`` and
-    ``stance_scores`` say how the passage would voice the frame if it carries it (``None`` for a
-    model trained without stances); read them for the frames in ``labels``. ``evidence`` lists the
+    ``score`` is the calibrated probability that the passage carries the frame. ``stance`` is how
+    the passage voices the frame, given only for the frames in ``labels`` (``None`` for the others,
+    and for a model trained without stances), so filtering on a stance never counts a frame that
+    was not detected. ``stance_scores`` are the stance model's probabilities for every frame, as if
+    the passage carried it (``None`` without a stance model). ``evidence`` lists the
     features that raised the score most, for each labelled frame (empty for the others: use
     ``model.explain(text, frame)`` to see what moved any frame's score, up or down).
     """
@@ -103,7 +121,9 @@ class PassageResult:
     flags : tuple of str
         ``"empty"`` (no letters or digits: no labels, scores 0), ``"low_coverage"`` (under a fifth
         of the words are known to the model, as with non-English text, emoji or noise: read scores
-        with care).
+        with care), ``"article_length"`` (``classify`` was given an article: it was split into
+        passages and answered by the document rule of :mod:`framing.documents`; ``analyze`` shows
+        the passages).
     """
 
     text: str
@@ -143,8 +163,8 @@ class PassageResult:
         }
 
     def to_frame(self):
-        """One row per frame: score, stance, stance scores, whether labelled, top evidence."""
-        import pandas as pd
+        """One row per frame: score, stance, stance scores, whether labelled, top evidence (pandas)."""
+        pd = require_pandas()
 
         rows = []
         for p in self.frames:
@@ -173,17 +193,28 @@ class PassageResult:
 
 @dataclass(frozen=True)
 class FrameProfile:
-    """How one frame runs through a document."""
+    """How one frame runs through a document.
+
+    ``share``, ``mean_score``, ``max_score`` and ``stance_counts`` describe the passages;
+    ``stance`` and ``stance_scores`` are the document's stance by the document rule of
+    :mod:`framing.documents` (the score-weighted vote of the passages that carry the frame; ``None``
+    when no passage carries it).
+    """
 
     frame: str
     share: float
     mean_score: float
     max_score: float
     stance_counts: dict[str, int]
+    stance: str | None = None
+    stance_scores: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        scores = self.stance_scores
         return {"frame": self.frame, "share": round(self.share, 6), "mean_score": round(self.mean_score, 6),
-                "max_score": round(self.max_score, 6), "stance_counts": dict(self.stance_counts)}
+                "max_score": round(self.max_score, 6), "stance_counts": dict(self.stance_counts),
+                "stance": self.stance,
+                "stance_scores": None if scores is None else {k: round(v, 6) for k, v in scores.items()}}
 
 
 @dataclass(frozen=True)
@@ -196,10 +227,12 @@ class DocumentResult:
         In reading order.
     profile : dict of str to FrameProfile
         Per frame: share of passages labelled with it, mean and max score, stance counts among
-        the passages that carry it.
+        the passages that carry it, and the document's stance.
     dominant : list of str
-        Frames endorsed in at least one passage, ordered by how many passages endorse them (then
-        by mean score): the frames the document itself argues.
+        The frames the document itself argues, by the document rule of :mod:`framing.documents`:
+        the document stance is ``endorsed`` and at least two passages carry the frame (one in a
+        document of one or two passages), so one stray passage cannot make a frame dominant.
+        Ordered by score mass (sum of the scores of the passages that carry the frame).
     """
 
     passages: list[PassageResult]
@@ -209,7 +242,10 @@ class DocumentResult:
     @classmethod
     def from_passages(cls, passages: Sequence[PassageResult], frame_ids: Sequence[str],
                       stance_ids: Sequence[str]) -> "DocumentResult":
+        from .documents import combine  # the document rule (a higher module: imported on use)
+
         n = len(passages)
+        document = {d.frame: d for d in combine(passages)} if n else {}
         profile = {}
         for f in frame_ids:
             preds = [r[f] for r in passages]
@@ -221,14 +257,16 @@ class DocumentResult:
                 mean_score=sum(p.score for p in preds) / n if n else 0.0,
                 max_score=max((p.score for p in preds), default=0.0),
                 stance_counts=counts,
+                stance=document[f].stance if n else None,
+                stance_scores=document[f].stance_scores if n else None,
             )
-        endorsed = [f for f in frame_ids if profile[f].stance_counts.get("endorsed", 0) > 0]
-        endorsed.sort(key=lambda f: (-profile[f].stance_counts["endorsed"], -profile[f].mean_score))
-        return cls(passages=list(passages), profile=profile, dominant=endorsed)
+        dominant = sorted((d for d in document.values() if d.dominant), key=lambda d: -d.mass)
+        return cls(passages=list(passages), profile=profile, dominant=[d.frame for d in dominant])
 
     @property
     def labels(self) -> list[str]:
-        """Frames carried by at least one passage, by share then mean score."""
+        """The document's frames: those carried by at least one passage (the labels of the document
+        rule, :mod:`framing.documents`), by share then mean score."""
         found = [f for f, p in self.profile.items() if p.share > 0]
         return sorted(found, key=lambda f: (-self.profile[f].share, -self.profile[f].mean_score))
 
@@ -241,18 +279,19 @@ class DocumentResult:
 
     def to_frame(self):
         """One row per frame of the profile (pandas DataFrame)."""
-        import pandas as pd
+        pd = require_pandas()
 
         rows = []
         for f, p in self.profile.items():
-            row = {"frame": f, "share": p.share, "mean_score": p.mean_score, "max_score": p.max_score}
+            row = {"frame": f, "share": p.share, "mean_score": p.mean_score, "max_score": p.max_score,
+                   "stance": p.stance, "dominant": f in self.dominant}
             row.update({f"n_{s}": c for s, c in p.stance_counts.items()})
             rows.append(row)
         return pd.DataFrame(rows).set_index("frame")
 
     def passages_frame(self):
         """One row per passage: text, labels, and each frame's score (pandas DataFrame)."""
-        import pandas as pd
+        pd = require_pandas("passages_frame()")
 
         rows = []
         for i, r in enumerate(self.passages):

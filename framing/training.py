@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 
 from .codebooks import load_codebook
+from .deprecation import looks_like_model, warn_deprecated
+from .duplicates import resolve_conflicts
+from .errors import DuplicateTextWarning, LabelError
 from .model import FrameClassifier, check_texts, parse_labels
+from .progress import Stages
 
 __all__ = ["train", "evaluate", "cross_validate", "EvaluationReport", "fingerprint"]
 
@@ -39,7 +44,8 @@ def fingerprint(texts: Sequence[str], labels: Sequence[Any]) -> str:
 
 def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, groups: Sequence[Any] | None = None,
           ids: Sequence[Any] | None = None, include_default_corpus: bool = False, random_state: int = 0,
-          sample_weight: Sequence[float] | None = None, **params: Any) -> FrameClassifier:
+          sample_weight: Sequence[float] | None = None, conflicts: str = "warn", verbose: bool = False,
+          **params: Any) -> FrameClassifier:
     """Fit a frame (and stance) model on labelled passages.
 
     Parameters
@@ -59,6 +65,12 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
     sample_weight : list of float, optional
         Weight of each of your passages (packaged corpus passages added by
         ``include_default_corpus`` weigh 1).
+    conflicts : {"warn", "error", "merge", "first"}, default="warn"
+        Records with the same text but different labels: train on them and warn once naming them
+        all, refuse, give them the union of their labels, or the first record's labels (see
+        :mod:`framing.duplicates`).
+    verbose : bool, default=False
+        Report each stage of the fit with the time taken, on standard error.
     **params
         Further ``FrameClassifier`` parameters (``C``, ``threshold``, ...).
 
@@ -97,11 +109,27 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
         if sample_weight is not None:
             sample_weight = list(sample_weight) + [1.0] * len(extra)
     model = FrameClassifier(codebook=cb, random_state=random_state, **params)
-    model.fit(texts, labels, groups=groups, ids=ids, sample_weight=sample_weight)
+    model.fit(texts, labels, groups=groups, ids=ids, sample_weight=sample_weight, conflicts=conflicts,
+              verbose=verbose)
     fp_labels = labels.tolist() if hasattr(labels, "tolist") else labels
     model.training_info_ = {"passages": len(texts), "fingerprint": fingerprint(texts, fp_labels),
                             "include_default_corpus": include_default_corpus, "random_state": random_state}
     return model
+
+
+def _resolved(texts: list[str], labels: list[Any], codebook: Any, ids: list[Any], policy: str) -> list[Any]:
+    """``labels`` after the conflict policy (``framing.duplicates``), as lists or frame -> stance mappings."""
+    Y, S = parse_labels(labels, codebook, ids=ids)
+    Y2, S2 = resolve_conflicts(texts, Y, S, ids, policy)
+    if Y2 is Y:
+        return labels
+    stances = codebook.stance_ids
+    out = list(labels)
+    for i in np.flatnonzero((Y2 != Y).any(axis=1) | (S2 != S).any(axis=1)):
+        frames = [f for f, v in zip(codebook.frame_ids, Y2[i]) if v]
+        given = {f: stances[s] for f, s in zip(codebook.frame_ids, S2[i]) if s >= 0}
+        out[i] = {f: given.get(f) for f in frames} if given else frames
+    return out
 
 
 def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -165,7 +193,9 @@ class EvaluationReport:
 
     def to_frame(self):
         """Per-frame precision, recall, F1 and support as a pandas DataFrame."""
-        import pandas as pd
+        from .results import require_pandas
+
+        pd = require_pandas()
 
         return pd.DataFrame(self.per_frame).T.rename_axis("frame")
 
@@ -187,23 +217,52 @@ class EvaluationReport:
         return "<pre>" + str(self).replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
 
 
-def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[Any], *,
+def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model: Any = None,
              threshold: float | None = None) -> EvaluationReport:
-    """Score ``model`` on labelled passages it was not trained on.
+    """Score a model on labelled passages it was not trained on.
+
+    Parameters
+    ----------
+    passages : list of str
+    labels : list
+        Per passage, a list of frame ids or a mapping frame id -> stance.
+    model : FrameClassifier or path, optional
+        As for ``framing.classify``; default: the shipped model. (The old form
+        ``evaluate(model, passages, labels)`` still works, with a ``FutureWarning``.)
+    threshold : float, optional
+        Overrides the model's threshold.
+
+    Returns
+    -------
+    EvaluationReport
 
     Examples
     --------
     >>> import framing
-    >>> rep = framing.evaluate(framing.default_model(),
+    >>> rep = framing.evaluate(
     ...     ["Armed bandits looted shops and attacked police; order must be restored by force.",
     ...      "The football season opened on Saturday with a draw."],
-    ...     [{"law_and_order": "endorsed"}, {}])
+    ...     [{"law_and_order": "endorsed"}, {}], model=framing.default_model())
     >>> rep.micro_f1, rep.stance_accuracy, rep.per_frame["law_and_order"]["tp"]
     (1.0, 1.0, 1)
     """
+    if legacy or looks_like_model(passages):
+        if not (looks_like_model(passages) and len(legacy) == 1 and model is None):
+            raise TypeError("evaluate() takes the passages and their labels as its two positional arguments and "
+                            "the model as the keyword model=")
+        warn_deprecated("evaluate(model, passages, labels)", "evaluate(passages, labels, model=model)")
+        model, passages, labels = passages, labels, legacy[0]
+    from .api import resolve_model
+
+    model = resolve_model(model)
     texts, _ = check_texts(passages, allow_single=False)
+    if not texts:
+        raise LabelError("evaluate needs at least one labelled passage; got 0 (with nothing to score, every "
+                         "precision, recall and F1 would be undefined)")
     cb = model.codebook_
     Y, S = parse_labels(labels, cb)
+    if len(Y) != len(texts):
+        raise LabelError(f"got {len(texts)} passages but {len(Y)} labels; give one label per passage")
     thr = model.decision_threshold_ if threshold is None else threshold
     results = model.classify(texts, threshold=thr)
     frames = list(cb.frame_ids)
@@ -229,7 +288,10 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
         e_tp = e_fp = e_fn = 0
         for i, r in enumerate(results):
             for j, f in enumerate(frames):
-                pred = r.frames[j].stance
+                # The stance the model gives the frame whether or not it labels it (``stance`` is
+                # None for unlabelled frames): the stance accuracy is measured on every gold frame.
+                scores = r.frames[j].stance_scores or {}
+                pred = max(scores, key=scores.__getitem__) if scores else None
                 if S[i, j] >= 0:
                     gold = cb.stance_ids[S[i, j]]
                     n += 1
@@ -248,11 +310,15 @@ def evaluate(model: FrameClassifier, passages: Sequence[str], labels: Sequence[A
 
 
 def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, folds: int = 5,
-                   groups: Sequence[Any] | None = None, random_state: int = 0, **params: Any) -> dict[str, Any]:
+                   groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None, random_state: int = 0,
+                   conflicts: str = "warn", verbose: bool = False, **params: Any) -> dict[str, Any]:
     """K-fold cross-validation; with ``groups``, no group is split across folds (GroupKFold).
 
     Returns a dict with the per-fold reports (``"folds"``) and the mean and standard deviation of
-    each headline metric (``"mean"``, ``"std"``).
+    each headline metric (``"mean"``, ``"std"``). Errors and warnings name records by ``ids``, or
+    by their position in ``passages`` (never by a position inside a fold). ``conflicts`` is applied
+    once, to all the data, before the folds are cut (see ``framing.train``). ``verbose=True``
+    reports each fold (its size, its micro-F1 and the time taken) on standard error.
 
     Examples
     --------
@@ -268,20 +334,36 @@ def cross_validate(passages: Sequence[str], labels: Sequence[Any], *, codebook: 
 
     texts, _ = check_texts(passages, allow_single=False)
     labels = list(labels)
+    if len(labels) != len(texts):
+        raise LabelError(f"got {len(texts)} passages but {len(labels)} labels; give one label per passage")
+    ids = list(range(len(texts))) if ids is None else list(ids)
+    if len(ids) != len(texts):
+        raise LabelError(f"got {len(texts)} passages but {len(ids)} ids; give one id per passage")
+    labels = _resolved(texts, labels, load_codebook(codebook), ids, conflicts)
+    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= len(texts):
+        raise ValueError(f"cross_validate: folds must be an int from 2 to the number of passages ({len(texts)}); "
+                         f"got {folds!r}")
     if groups is not None:
         groups = list(groups)
+        if len(groups) != len(texts):
+            raise LabelError(f"got {len(texts)} passages but {len(groups)} groups; give one group per passage")
         if len(set(groups)) < folds:
             raise ValueError(f"cross_validate: {folds} folds need at least {folds} distinct groups; got {len(set(groups))}")
         splitter = GroupKFold(n_splits=folds).split(texts, groups=groups)
     else:
         splitter = KFold(n_splits=folds, shuffle=True, random_state=random_state).split(texts)
     reports = []
-    for train_idx, test_idx in splitter:
-        model = train([texts[i] for i in train_idx], [labels[i] for i in train_idx], codebook=codebook,
-                      groups=None if groups is None else [groups[i] for i in train_idx],
-                      random_state=random_state, **params)
+    say = Stages(verbose)
+    for fold, (train_idx, test_idx) in enumerate(splitter, 1):
+        say(f"fold {fold}/{folds}: training on {len(train_idx):,} passages, testing on {len(test_idx):,}")
+        with warnings.catch_warnings():  # the conflicts were reported once, above
+            warnings.simplefilter("ignore", DuplicateTextWarning)
+            model = train([texts[i] for i in train_idx], [labels[i] for i in train_idx], codebook=codebook,
+                          groups=None if groups is None else [groups[i] for i in train_idx],
+                          ids=[ids[i] for i in train_idx], random_state=random_state, **params)
         test_t, test_l = [texts[i] for i in test_idx], [labels[i] for i in test_idx]
-        reports.append(evaluate(model, test_t, test_l))
+        reports.append(evaluate(test_t, test_l, model=model))
+        say(f"fold {fold}/{folds}: micro-F1 {reports[-1].micro_f1:.3f}")
     keys = ("micro_f1", "macro_f1", "samples_f1", "endorsed_f1", "stance_accuracy")
     mean, std = {}, {}
     for k in keys:

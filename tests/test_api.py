@@ -20,7 +20,8 @@ def test_single_string_gives_one_result_with_every_frame():
     assert all(isinstance(p, FramePrediction) for p in r.frames)
     assert set(r.labels) <= set(FRAMES)
     assert all(0.0 <= p.score <= 1.0 for p in r.frames)
-    assert all(p.stance in {"endorsed", "reported", "disputed"} for p in r.frames)
+    assert all(p.stance in {"endorsed", "reported", "disputed"} for p in r.frames if p.frame in r.labels)
+    assert all(p.stance is None for p in r.frames if p.frame not in r.labels)
     for p in r.frames:
         assert set(p.stance_scores) == {"endorsed", "reported", "disputed"}
         assert sum(p.stance_scores.values()) == pytest.approx(1.0)
@@ -189,3 +190,18 @@ def test_objects_the_program_froze_stay_frozen():
         assert gc.get_freeze_count() == frozen and gc.isenabled() and len(kept) == 1_000
     finally:
         gc.unfreeze()
+
+
+def test_a_frame_that_is_not_labelled_has_no_stance_but_keeps_its_stance_scores():
+    """Issue 13, point 2: filtering on a stance must never count a frame that was not detected."""
+    r = framing.classify(PASSAGE)
+    unlabelled = [p for p in r.frames if p.frame not in r.labels]
+    assert unlabelled and r.labels
+    assert all(p.stance is None and set(p.stance_scores) == {"endorsed", "reported", "disputed"} for p in unlabelled)
+    assert all(r[f].stance is not None for f in r.labels)
+    d = r.to_dict()
+    assert {f["frame"]: f["stance"] for f in d["frames"] if f["frame"] not in d["labels"]} == \
+        {p.frame: None for p in unlabelled}
+    everything = framing.classify(PASSAGE, threshold=0.0)  # every frame labelled: every frame has its stance
+    assert all(p.stance == max(p.stance_scores, key=p.stance_scores.get) for p in everything.frames)
+    assert [p.stance_scores for p in everything.frames] == [p.stance_scores for p in r.frames]

@@ -97,7 +97,7 @@ def test_csv_in_csv_out(tmp_path, model):
     assert rows[0]["labels"] == ";".join(expected.labels) != ""
     for p in expected.frames:
         assert float(rows[0][p.frame]) == pytest.approx(p.score, abs=1e-6)
-        assert rows[0][f"{p.frame}:stance"] == p.stance
+        assert rows[0][f"{p.frame}:stance"] == (p.stance or "")  # empty cell: frame not labelled
     assert rows[1]["error"] == "expected 2 fields, got 3" and rows[1]["repression"] == ""
     with pytest.raises(ValueError, match=r"expected a header row with a 'body' column"):
         classify_corpus(src, tmp_path / "o2.csv", model=model, text_field="body", progress=False)
@@ -113,8 +113,8 @@ def test_directory_of_articles(tmp_path, model):
     classify_corpus(tmp_path / "docs", out, model=model, progress=False)
     got = read_jsonl(out)
     assert [r["id"] for r in got] == ["b.txt", "sub/a.txt"]
-    assert got[0]["labels"] == classify_articles(model, article).labels != []
-    assert got[0]["frames"] == [p.to_dict() for p in classify_articles(model, article).frames]
+    assert got[0]["labels"] == classify_articles(article, model=model).labels != []
+    assert got[0]["frames"] == [p.to_dict() for p in classify_articles(article, model=model).frames]
 
 
 def test_iterables_and_streams(model):
@@ -292,3 +292,20 @@ def test_dask_local_cluster_equals_sequential(tmp_path, tiny_model):
             assert client.status == "running"  # a client we were given is left open
     assert summary["records"] == 61 and summary["errors"] == 1
     assert out.read_bytes() == reference.read_bytes() == out2.read_bytes()
+
+
+def test_csv_and_jsonl_leave_the_stance_of_unlabelled_frames_empty(tmp_path, model):
+    """Issue 13, point 2: a table filtered on a stance counts only detected frames."""
+    texts = [STRIKE, "The weather stayed mild and the markets were calm."]
+    classify_corpus(texts, tmp_path / "out.csv", model=model, progress=False)
+    classify_corpus(texts, tmp_path / "out.jsonl", model=model, progress=False)
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    records = read_jsonl(tmp_path / "out.jsonl")
+    for row, record in zip(rows, records):
+        labels = row["labels"].split(";") if row["labels"] else []
+        assert labels == record["labels"]
+        for frame in model.classes_:
+            assert (row[f"{frame}:stance"] != "") == (frame in labels)
+        assert all((f["stance"] is not None) == (f["frame"] in labels) for f in record["frames"])
+        assert all(f["stance_scores"] for f in record["frames"])
+    assert rows[1]["labels"] == "" and all(row == "" for k, row in rows[1].items() if k.endswith(":stance"))

@@ -203,3 +203,38 @@ def test_train_errors_exit_2(tmp_path, labelled, capsys):
     assert main(["train", str(tmp_path / "data.xml"), "-o", str(tmp_path / "m")]) == 2
     assert "use --format jsonl|csv" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
+
+
+# -- defaults and the threshold "auto" chose (issue 13, point 10) ----------------------------------
+
+def test_train_help_shows_the_estimators_own_defaults(capsys):
+    defaults = framing.FrameClassifier().get_params()
+    assert main(["train", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {defaults['threshold']})" in help_text and f"(default {defaults['C']})" in help_text
+    assert "(default 0.5)" not in help_text and "(default 4.0)" not in help_text
+
+
+def test_train_accepts_auto_and_info_and_the_model_card_show_the_chosen_threshold(tmp_path, labelled, capsys):
+    out = tmp_path / "m"
+    assert main(["train", str(labelled), "-o", str(out), "--codebook", "from-labels", "--threshold", "auto", "-q"]) == 0
+    model = framing.load_model(out)
+    chosen = model.decision_threshold_
+    assert model.threshold == "auto" and 0.1 <= chosen <= 0.9
+    assert main(["info", "--model", str(out)]) == 0
+    assert f"threshold:  {chosen:g} (threshold=\"auto\": the value with the best micro-F1" in capsys.readouterr().out
+    assert main(["info", "--model", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["decision_threshold"] == chosen
+    assert f"- Decision threshold: {chosen:g} (threshold=\"auto\"" in (out / "MODEL_CARD.md").read_text("utf-8")
+    assert main(["train", str(labelled), "-o", str(tmp_path / "m2"), "--codebook", "from-labels", "--threshold",
+                 "0.45", "-q"]) == 0
+    assert "- Decision threshold: 0.45 (set by the threshold parameter)" in (tmp_path / "m2" / "MODEL_CARD.md").read_text()
+
+
+def test_train_reports_its_stages_unless_quiet(tmp_path, labelled, capsys):
+    """Issue 13, point 9: the command line shows each stage of a long fit on stderr (-q: nothing)."""
+    assert main(["train", str(labelled), "-o", str(tmp_path / "m"), "--codebook", "from-labels"]) == 0
+    err = capsys.readouterr().err
+    assert "fitting 2 frames on 24 passages" in err and "calibration fold 5/5 done" in err and "fit done" in err
+    assert main(["train", str(labelled), "-o", str(tmp_path / "m2"), "--codebook", "from-labels", "-q"]) == 0
+    assert capsys.readouterr().err == ""

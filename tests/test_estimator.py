@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -121,14 +123,17 @@ def test_bad_labels_name_the_record(labels, message):
         make().fit(TINY_TEXTS, labels)
 
 
-def test_empty_text_and_conflicting_duplicates_are_refused():
+def test_empty_text_is_refused_and_conflicting_duplicates_warn_or_are_refused():
     texts = list(TINY_TEXTS)
     texts[3] = "   "
     with pytest.raises(LabelError, match="record 3: empty text"):
         make().fit(texts, TINY_LABELS)
     texts = list(TINY_TEXTS) + [TINY_TEXTS[0]]
-    with pytest.raises(LabelError, match="record 0 and record 24 have the same text but conflicting labels"):
+    with pytest.warns(framing.DuplicateTextWarning, match=re.escape("1 group of records has the same text but "
+                                                                    "different labels (training on them as given")):
         make().fit(texts, TINY_LABELS + [{"repression": "disputed"}])
+    with pytest.raises(LabelError, match=re.escape("1 group of records has the same text but different labels: [0, 24]")):
+        make().fit(texts, TINY_LABELS + [{"repression": "disputed"}], conflicts="error")
 
 
 def test_frame_without_examples_is_refused():
@@ -146,7 +151,7 @@ def test_train_with_a_list_codebook_and_no_stances():
 
 
 def test_evaluate_report(tiny_model):
-    rep = framing.evaluate(tiny_model, TINY_TEXTS, TINY_LABELS)
+    rep = framing.evaluate(TINY_TEXTS, TINY_LABELS, model=tiny_model)
     assert set(rep.per_frame) == {"repression", "popular_revolt"}
     for m in rep.per_frame.values():
         assert 0 <= m["precision"] <= 1 and 0 <= m["recall"] <= 1

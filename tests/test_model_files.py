@@ -505,26 +505,18 @@ def test_save_does_not_hang_on_a_fifo_posing_as_a_manifest(tiny_model, tmp_path)
 
 
 @pytest.mark.slow
-def test_the_default_model_build_reproduces_the_shipped_model(tmp_path):
-    """``python -m framing.build`` reproduces models/default: vocabulary and manifest exactly, weights
-    to 1e-6 (byte identity within one environment is tested above; other library versions may move
-    the last bits of a solver's result)."""
+def test_the_default_model_build_reproduces_the_shipped_model():
+    """``python -m framing.build --check`` rebuilds the default model and compares it with the shipped one
+    (issue 13, point 5): same codebook, parameters, vocabulary, training data and threshold; scores,
+    labels, stances and metrics equal within the tolerances of ``framing.compare``, which a change of
+    BLAS kernel stays far inside and a real change of data or parameters does not (tests/test_compare.py).
+    Bytes are compared only within one machine (test_same_data_and_seed_give_byte_identical_files)."""
     import subprocess
     import sys
-    from pathlib import Path
 
     from framing.api import default_model_path
 
-    shipped, built = Path(default_model_path()), tmp_path / "m"
-    subprocess.run([sys.executable, "-m", "framing.build", "--out", str(built)], check=True, capture_output=True)
-    names = sorted(p.name for p in shipped.iterdir())
-    assert names == sorted(p.name for p in built.iterdir())
-    assert (shipped / "vocabulary.json").read_bytes() == (built / "vocabulary.json").read_bytes()
-    a, b = (read_manifest(d) for d in (shipped, built))
-    for m in (a, b):
-        for key in ("library_versions", "files", "metrics", "auto_threshold"):
-            m.pop(key)
-    assert a == b
-    for name in names:
-        if name.endswith(".npy"):
-            np.testing.assert_allclose(np.load(built / name), np.load(shipped / name), rtol=1e-6, atol=1e-9)
+    proc = subprocess.run([sys.executable, "-m", "framing.build", "--check", str(default_model_path())],
+                          capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "the models match" in proc.stdout

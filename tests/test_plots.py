@@ -54,7 +54,7 @@ def docs():
 
 @pytest.fixture(scope="module")
 def report():
-    return framing.evaluate(framing.default_model(), EVAL_TEXTS, EVAL_LABELS)
+    return framing.evaluate(EVAL_TEXTS, EVAL_LABELS)
 
 
 def assert_png(ax, path):
@@ -152,7 +152,7 @@ def test_plot_confusion_without_stances_falls_back_to_frames(tmp_path):
              "Rents doubled.", "Tanks crushed the rally."]
     labels = [["Economic"], ["Violence"]] * 3
     model = framing.train(texts, labels, codebook=["Economic", "Violence"], min_df=1, cv=2)
-    rep = framing.evaluate(model, texts, labels)
+    rep = framing.evaluate(texts, labels, model=model)
     assert rep.stance_confusion is None
     ax = plots.plot_confusion(rep)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Economic", "Violence"]

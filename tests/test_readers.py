@@ -90,7 +90,7 @@ def test_csv_parses_frames_stances_and_colons(tmp_path):
               'b,"Multi\nline text.",,e2\n'
               'c,Climate plans cost too much.,CC: Criticism of policies;Other,e1\n'
               'd,x y,repression:disputed; ;,e2\n')
-    data = read_csv(p, group_column="event")
+    data = read_csv(p, group_field="event")
     assert data.ids == ["a", "b", "c", "d"]
     assert data.labels == [{"repression": "endorsed", "popular_revolt": None}, [],
                            ["CC: Criticism of policies", "Other"], {"repression": "disputed"}]
@@ -140,7 +140,7 @@ def test_dataframe_cells_of_every_kind():
                        "text": ["A.", "B.", "C.", "D."],
                        "frames": [["repression"], {"repression": "reported"}, "popular_revolt:endorsed", float("nan")],
                        "event": ["e1", "e1", "e2", "e2"]})
-    data = from_dataframe(df, id_column="doc", group_column="event")
+    data = from_dataframe(df, id_field="doc", group_field="event")
     assert data.ids == ["x1", "x2", "x3", "x4"]
     assert data.labels == [["repression"], {"repression": "reported"}, {"popular_revolt": "endorsed"}, []]
     assert data.groups == ["e1", "e1", "e2", "e2"]
@@ -152,7 +152,7 @@ def test_dataframe_nan_text_names_the_row():
     with pytest.raises(LabelError, match=r"DataFrame row 'r2': 'text' must be a string; got NoneType"):
         from_dataframe(df)
     with pytest.raises(LabelError, match=r"missing column\(s\) \['labels'\]"):
-        from_dataframe(df, labels_column="labels")
+        from_dataframe(df, labels_field="labels")
 
 
 # -- SemEval layouts --------------------------------------------------------------------------------
@@ -251,3 +251,28 @@ def test_semeval2023_trains_with_its_own_frames():
     assert list(model.classes_) == ["Economic", "Political", "Security_and_defense"]
     results = model.classify(["Bread and flour prices rose; wages fell.", "The parliament vote and the election law."])
     assert [max(r.frames, key=lambda p: p.score).frame for r in results] == ["Economic", "Political"]
+
+
+def test_labelled_data_in_json_arrays_gz_other_encodings_and_with_semicolons(tmp_path):
+    """Issue 13, points 1 and 11, for training data: the readers take what classify_corpus takes."""
+    import gzip
+    import json as _json
+
+    records = [{"id": "a", "text": "Police beat students at the caf\u00e9.", "frames": ["repression"]},
+               {"id": "b", "text": "Prices rose.", "frames": []}]
+    (tmp_path / "l.json").write_text(_json.dumps(records, indent=2), encoding="utf-8")
+    assert read_jsonl(tmp_path / "l.json").ids == ["a", "b"]
+    (tmp_path / "l.jsonl.gz").write_bytes(gzip.compress("".join(_json.dumps(r) + "\n" for r in records).encode()))
+    assert read_jsonl(tmp_path / "l.jsonl.gz").labels == [["repression"], []]
+    (tmp_path / "u.csv").write_text("id;text;frames\na;Police beat students.;repression\n", encoding="utf-8")
+    with pytest.raises(LabelError, match="the header looks ';'-separated: pass delimiter=';'"):
+        read_csv(tmp_path / "u.csv")
+    (tmp_path / "l.csv").write_bytes("id;text;frames\na;Police beat students at the caf\u00e9.;repression\n".encode("cp1252"))
+    with pytest.raises(LabelError, match="--encoding"):
+        read_csv(tmp_path / "l.csv", delimiter=";")
+    data = read_csv(tmp_path / "l.csv", delimiter=";", encoding="cp1252")
+    assert data.texts == ["Police beat students at the caf\u00e9."]
+    (tmp_path / "c.jsonl").write_bytes((_json.dumps(records[0], ensure_ascii=False) + "\n").encode("cp1252"))
+    with pytest.raises(LabelError, match=r"line 1: not valid UTF-8 .*--encoding"):
+        read_jsonl(tmp_path / "c.jsonl")
+    assert read_jsonl(tmp_path / "c.jsonl", encoding="cp1252").texts == [records[0]["text"]]

@@ -9,8 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import warnings
+
 import framing
+from framing.duplicates import resolve_conflicts
 from framing.errors import InputTypeError, LabelError
+from framing.model import parse_labels
 
 from .conftest import TINY_CODEBOOK, TINY_LABELS, TINY_TEXTS
 
@@ -104,13 +108,61 @@ def test_a_set_of_texts_is_refused_because_labels_could_not_be_matched():
 # Duplicates, too few examples, lengths
 # ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("variant", [lambda t: t, str.upper, lambda t: "  " + t.replace(" ", "\n ") + "\t"])
-def test_same_text_with_conflicting_labels_names_both_records(variant):
-    texts = list(TINY_TEXTS) + [variant(TINY_TEXTS[0])]
-    labels = list(TINY_LABELS) + [{"repression": "disputed"}]
-    with pytest.raises(LabelError, match=re.escape("record 'art-00' and record 'dup' have the same text but "
-                                                   "conflicting labels")):
-        train(texts, labels, ids=IDS + ["dup"])
+CONFLICTS = [(0, {"repression": "disputed"}), (11, {"popular_revolt": "endorsed", "repression": "reported"})]
+
+
+def with_conflicts(variant=lambda t: t):
+    """TINY plus two records that repeat a text (as written by ``variant``) with other labels."""
+    texts = list(TINY_TEXTS) + [variant(TINY_TEXTS[i]) for i, _ in CONFLICTS]
+    labels = list(TINY_LABELS) + [label for _, label in CONFLICTS]
+    return texts, labels, IDS + ["dup-a", "dup-b"]
+
+
+@pytest.mark.parametrize("variant", [lambda t: t, str.upper, lambda t: "  " + t.replace(" ", "\n ") + "\t\n\n"])
+def test_conflicting_duplicates_train_and_warn_once_naming_every_group(variant):
+    texts, labels, ids = with_conflicts(variant)
+    with pytest.warns(framing.DuplicateTextWarning) as caught:
+        model = train(texts, labels, ids=ids)
+    assert len(caught) == 1
+    assert str(caught[0].message) == (
+        "2 groups of records have the same text but different labels (training on them as given; "
+        "conflicts='merge', 'first' or 'error' to choose): ['art-00', 'dup-a']; ['art-11', 'dup-b']")
+    assert model.training_info_["passages"] == len(texts)
+
+
+def test_conflicting_duplicates_can_be_refused_merged_or_resolved_by_the_first_record():
+    texts, labels, ids = with_conflicts()
+    with pytest.raises(LabelError, match=re.escape("2 groups of records have the same text but different labels: "
+                                                   "['art-00', 'dup-a']; ['art-11', 'dup-b']; pass conflicts=")):
+        train(texts, labels, ids=ids, conflicts="error")
+    with pytest.raises(ValueError, match="conflicts must be one of"):
+        train(texts, labels, conflicts="ignore")
+    cb = framing.load_codebook(TINY_CODEBOOK)
+    Y, S = parse_labels(labels, cb)
+    Ym, Sm = resolve_conflicts(texts, Y, S, ids, "merge")
+    rep, rev, dis = cb.index("repression"), cb.index("popular_revolt"), cb.stance_ids.index("disputed")
+    assert Ym[0].tolist() == Ym[-2].tolist() == [1, 0] and Sm[0, rep] == Sm[-2, rep] == -1  # endorsed vs disputed
+    assert Ym[11].tolist() == Ym[-1].tolist() == [1, 1]  # the union; stances kept where the records agree
+    assert [cb.stance_ids[k] for k in Sm[-1]] == ["reported", "endorsed"] and Sm[11].tolist() == Sm[-1].tolist()
+    Yf, Sf = resolve_conflicts(texts, Y, S, ids, "first")
+    assert S[-2, rep] == dis and (Yf[-2].tolist(), Sf[-2].tolist()) == (Y[0].tolist(), S[0].tolist())
+    assert (Yf[-1].tolist(), Sf[-1].tolist()) == (Y[11].tolist(), S[11].tolist())
+    for policy in ("merge", "first"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert train(texts, labels, ids=ids, conflicts=policy).training_info_["passages"] == len(texts)
+
+
+def test_cross_validation_names_records_by_id_or_original_position_and_reports_conflicts_once():
+    texts = with_text(20, "   ")
+    with pytest.raises(LabelError, match=re.escape("record 20: empty text")):
+        framing.cross_validate(texts, TINY_LABELS, folds=2, **PARAMS)
+    with pytest.raises(LabelError, match=re.escape("record 'art-20': empty text")):
+        framing.cross_validate(texts, TINY_LABELS, folds=2, ids=IDS, **PARAMS)
+    dup_texts, dup_labels, ids = with_conflicts()
+    with pytest.warns(framing.DuplicateTextWarning) as caught:
+        framing.cross_validate(dup_texts, dup_labels, folds=2, ids=ids, **PARAMS)
+    assert len(caught) == 1 and "['art-00', 'dup-a']; ['art-11', 'dup-b']" in str(caught[0].message)
 
 
 def test_same_text_with_the_same_labels_is_kept_and_counted():
@@ -187,3 +239,20 @@ def test_fingerprint_changes_with_any_label():
     a = train().training_info_["fingerprint"]
     b = train(labels=with_label(20, {"repression": "reported"})).training_info_["fingerprint"]
     assert a != b
+
+
+def test_fits_and_cross_validation_show_signs_of_life_only_when_asked(capsys):
+    """Issue 13, point 9: a long fit reports its stages on stderr with verbose=True; silent by default."""
+    train()
+    assert capsys.readouterr() == ("", "")
+    train(verbose=True)
+    out, err = capsys.readouterr()
+    assert out == ""
+    stages = [line.split("] ", 1)[1] for line in err.splitlines()]
+    assert all(line.startswith("framing: [") for line in err.splitlines())
+    assert stages[0] == "fitting 2 frames on 24 passages" and stages[-1] == "fit done"
+    assert "calibration fold 2/2 done" in stages and "fitting the stance model on 21 (passage, frame) pairs" in stages
+    framing.cross_validate(TINY_TEXTS, TINY_LABELS, folds=2, verbose=True, **PARAMS)
+    err = capsys.readouterr().err
+    assert "fold 1/2: training on 12 passages, testing on 12" in err and "fold 2/2: micro-F1 " in err
+    assert "calibration fold" not in err  # the folds' own fits stay quiet
