@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .corpus import SPLITS, Record, load_corpus, split
+from .corpus import SPLITS, Record, corpus_topic, load_corpus, split
 from .training import evaluate, train
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,6 +44,7 @@ def fit(records: Sequence[Record], *, seed: int = 0, verbose: bool = False, **pa
     return train([r.text for r in records], [r.frames for r in records], groups=[r.event for r in records],
                  ids=[r.id for r in records], random_state=seed, verbose=verbose,
                  sample_weight=[REAL_WEIGHT if r.layer == "real" else 1.0 for r in records],
+                 off_topic=[corpus_topic(r) for r in records],
                  **{**DEFAULT_PARAMS, **params})
 
 

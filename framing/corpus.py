@@ -91,6 +91,23 @@ class Record:
 LAYERS = ("written", "real", "all")
 
 
+def corpus_topic(record: Record) -> bool | None:
+    """Whether a corpus passage is off topic (True), on topic (False) or unknown (None).
+
+    Written passages say it (``off_topic``); a real passage with a frame is on topic, and a real
+    passage without one is unknown: official speech is full of passages about other things, but
+    nobody marked which.
+
+    Examples
+    --------
+    >>> [corpus_topic(r) for r in load_corpus("written") if r.off_topic][:1]
+    [True]
+    """
+    if record.layer == "written":
+        return record.off_topic
+    return False if record.frames else None
+
+
 def corpus_dir() -> Path:
     return Path(str(resources.files("framing.data.corpus")))
 

@@ -258,6 +258,10 @@ class FrameClassifier(_Params):
         Evidence items reported per frame.
     random_state : int, default=0
         Seed of the calibration folds; with the same data and seed, fitting is deterministic.
+    off_topic_threshold : float, default=0.5
+        Only for models fitted with ``off_topic`` labels: a passage whose off-topic probability
+        reaches this value is about something else (sport, weather, business...) and gets no frame
+        and the flag ``"off_topic"``; its frame scores stay.
 
     Attributes
     ----------
@@ -268,6 +272,9 @@ class FrameClassifier(_Params):
         Stance ids the stance model predicts (empty when trained without stances).
     decision_threshold_ : float
         The threshold in use: ``threshold`` itself, or the value ``"auto"`` chose in ``fit``.
+    topic_coef_ : ndarray or None
+        Weights of the off-topic model (its last entry the intercept); ``None`` when ``fit`` had no
+        ``off_topic`` labels.
 
     Examples
     --------
@@ -283,7 +290,7 @@ class FrameClassifier(_Params):
     def __init__(self, *, codebook=None, threshold="auto", C=16.0, stance_C=1.0, stance_frame_weight=3.0,
                  nb_weighting=True, ngram_range=(1, 2),
                  min_df=2, max_features=None, stemmer="light", spelling="unify", cue_weight=1.0, signal_weight=1.0,
-                 calibration="sigmoid", cv=5, evidence_size=5, random_state=0):
+                 calibration="sigmoid", cv=5, evidence_size=5, random_state=0, off_topic_threshold=0.5):
         self.codebook = codebook
         self.threshold = threshold
         self.C = C
@@ -301,6 +308,7 @@ class FrameClassifier(_Params):
         self.cv = cv
         self.evidence_size = evidence_size
         self.random_state = random_state
+        self.off_topic_threshold = off_topic_threshold
 
     # -- validation ----------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -323,6 +331,8 @@ class FrameClassifier(_Params):
         need(self.max_features is None or (isinstance(self.max_features, numbers.Integral) and self.max_features > 0),
              "max_features must be None or a positive int", self.max_features)
         need(isinstance(self.cv, numbers.Integral) and self.cv >= 2, "cv must be an int >= 2", self.cv)
+        need(isinstance(self.off_topic_threshold, numbers.Real) and 0 < self.off_topic_threshold < 1,
+             "off_topic_threshold must be a number between 0 and 1 (exclusive)", self.off_topic_threshold)
         need(isinstance(self.evidence_size, numbers.Integral) and self.evidence_size >= 0,
              "evidence_size must be an int >= 0", self.evidence_size)
         if not (isinstance(self.threshold, str) and self.threshold == "auto"):
@@ -339,8 +349,8 @@ class FrameClassifier(_Params):
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None = None, ids: Sequence[Any] | None = None,
-            sample_weight: Sequence[float] | None = None, conflicts: str = "warn", verbose: bool = False
-            ) -> "FrameClassifier":
+            sample_weight: Sequence[float] | None = None, off_topic: Sequence[bool | None] | None = None,
+            conflicts: str = "warn", verbose: bool = False) -> "FrameClassifier":
         """Learn frames (and stances, where the labels give them) from passages.
 
         Parameters
@@ -358,6 +368,11 @@ class FrameClassifier(_Params):
             Weight of each passage in the frame models, their calibration and the stance model
             (default: 1 each). The default model weights real published passages above written
             ones (``framing.build``).
+        off_topic : list of True, False or None, optional
+            Whether each passage is off topic (about something else than the codebook's crises:
+            sport, weather, business...), on topic, or unknown (``None``, left out of the off-topic
+            model). With both kinds present, ``fit`` also learns an off-topic model
+            (``topic_coef_``); an off-topic passage must carry no frame.
         conflicts : {"warn", "error", "merge", "first"}, default="warn"
             What to do with records that have the same text but different labels (see
             :mod:`framing.duplicates`): train on them and warn once naming them all, refuse, give
@@ -387,11 +402,12 @@ class FrameClassifier(_Params):
         # threadpool_limits limits only the libraries already loaded: scikit-learn is imported
         # above, else the first fit of a process ran with threaded BLAS (slower, other weights).
         with threadpool_limits(limits=1):
-            return self._fit(X, y, groups=groups, ids=ids, sample_weight=sample_weight, conflicts=conflicts,
-                             say=Stages(verbose))
+            return self._fit(X, y, groups=groups, ids=ids, sample_weight=sample_weight, off_topic=off_topic,
+                             conflicts=conflicts, say=Stages(verbose))
 
     def _fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None, ids: Sequence[Any] | None,
-             sample_weight: Sequence[float] | None, conflicts: str, say: Stages) -> "FrameClassifier":
+             sample_weight: Sequence[float] | None, off_topic: Sequence[bool | None] | None, conflicts: str,
+             say: Stages) -> "FrameClassifier":
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import GroupKFold, KFold
 
@@ -406,6 +422,7 @@ class FrameClassifier(_Params):
         if groups is not None and len(groups) != len(texts):
             raise LabelError(f"got {len(texts)} passages but {len(groups)} groups")
         weight = _check_sample_weight(sample_weight, len(texts))
+        topic = _check_off_topic(off_topic, Y, ids)
         if self.calibration == "sigmoid" and len(texts) < self.cv:
             raise LabelError(f"calibration with cv={self.cv} folds needs at least {self.cv} passages; got "
                              f"{len(texts)}. Label more passages, or pass a smaller cv (at least 2).")
@@ -509,6 +526,13 @@ class FrameClassifier(_Params):
                 else:
                     coef_s[seen], inter_s[seen] = lr.coef_, lr.intercept_
             self.stance_coef_, self.stance_intercept_ = coef_s, inter_s
+        self.topic_coef_ = None
+        known = np.flatnonzero(topic >= 0)
+        if len(np.unique(topic[known])) == 2:
+            say(f"fitting the off-topic model on {len(known):,} passages")
+            lr = LogisticRegression(C=1.0, solver="liblinear", class_weight="balanced", tol=_FRAME_TOL).fit(
+                Xp[known], topic[known], sample_weight=weight[known])
+            self.topic_coef_ = np.append(lr.coef_[0], lr.intercept_[0])
         self.n_features_ = Xp.shape[1]
         say("fit done")
         return self
@@ -703,7 +727,16 @@ class FrameClassifier(_Params):
         proba[empty] = 0.0
         stance = self._stance_proba(feats) if stances and len(self.stances_) else None
         return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty, "n_tokens": n_tokens,
-                "coverage": np.divide(n_known, np.maximum(n_tokens, 1))}
+                "coverage": np.divide(n_known, np.maximum(n_tokens, 1)), "off_topic": self._off_topic(feats["X"])}
+
+    def _off_topic(self, X: sp.csr_matrix) -> np.ndarray:
+        """Which passages the off-topic model puts at or above ``off_topic_threshold`` (all False
+        for a model without one)."""
+        coef = getattr(self, "topic_coef_", None)
+        if coef is None:
+            return np.zeros(X.shape[0], dtype=bool)
+        logit = np.asarray(X @ coef[:-1]).ravel() + coef[-1]
+        return logit >= np.log(self.off_topic_threshold / (1.0 - self.off_topic_threshold))
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
         """Uncalibrated frame scores (logits), shape (n_passages, n_frames)."""
@@ -788,7 +821,7 @@ class FrameClassifier(_Params):
         # Python lists once per batch: per-row numpy calls cost more than the work they do.
         # The FramePredictions of the whole batch are made in one C-level map over the flat
         # (passage, frame) grid, then sliced per passage.
-        above = (proba >= threshold) & ~arrays["empty"][:, None]
+        above = (proba >= threshold) & ~(arrays["empty"] | arrays["off_topic"])[:, None]
         evidence = self._evidence(arrays["X"], above)
         if stance is None:
             stance_of, scores = repeat(None), repeat(None)
@@ -805,12 +838,15 @@ class FrameClassifier(_Params):
         p_rows = proba.tolist()
         has_label = above.any(axis=1).tolist()
         empty = arrays["empty"].tolist()
+        off = arrays["off_topic"].tolist()
         low = (arrays["coverage"] < 0.2).tolist()
         make = PassageResult._make
         out = []
         for i, text in enumerate(texts):
             if empty[i]:
                 labels, flags = [], ("empty",)
+            elif off[i]:
+                labels, flags = [], ("off_topic", "low_coverage") if low[i] else ("off_topic",)
             else:
                 p_row = p_rows[i]
                 labels = [frames[j] for j in order[i] if p_row[j] >= threshold] if has_label[i] else []
@@ -1097,6 +1133,33 @@ def _check_sample_weight(sample_weight: Any, n: int) -> np.ndarray:
     if not np.isfinite(w).all() or (w <= 0).any():
         raise LabelError("sample_weight must hold finite numbers above 0")
     return w
+
+
+def _check_off_topic(off_topic: Any, Y: np.ndarray, ids: Sequence[Any] | None) -> np.ndarray:
+    """Off-topic labels as 1 (off topic), 0 (on topic) or -1 (unknown), or a clear error.
+
+    Examples
+    --------
+    >>> _check_off_topic([True, None, False], np.zeros((3, 2)), None).tolist()
+    [1, -1, 0]
+    """
+    n = len(Y)
+    if off_topic is None:
+        return np.full(n, -1)
+    values = list(off_topic)
+    if len(values) != n:
+        raise LabelError(f"got {n} passages but {len(values)} off_topic labels")
+    out = np.full(n, -1)
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if not isinstance(v, (bool, np.bool_)):
+            raise LabelError(f"off_topic must hold True, False or None; got {v!r} at index {i}")
+        if v and Y[i].any():
+            where = f"record {ids[i]!r}" if ids is not None else f"passage {i}"
+            raise LabelError(f"{where} is marked off_topic but carries a frame; an off-topic passage has none")
+        out[i] = int(v)
+    return out
 
 
 def _check_threshold(value: Any) -> float:

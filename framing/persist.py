@@ -42,17 +42,20 @@ from .features import EXTRAS, TextVectorizer
 __all__ = ["save_model", "load_model", "threshold_text", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "framing-model"
-FORMAT_VERSION = 3
-SUPPORTED_VERSIONS = (1, 2, 3)
+FORMAT_VERSION = 4
+SUPPORTED_VERSIONS = (1, 2, 3, 4)
 # What changed between versions (the files are alike; the meaning of the stance weights differs):
 #   1: stance features include sentence length (written before 2026-11-22 17:35).
 #   2: stance features leave length out.
 #   3: the stance model also has frame-specific word weights (stance_frame_weight).
+#   4: version 3 plus topic.npy, the off-topic model (its weights, then its intercept; empty when
+#      the model has none).
 _ARRAYS = ("idf", "coef", "intercept", "platt", "stance_coef", "stance_intercept",
            "cue_rows", "cue_cols", "scare_cue_rows", "scare_cue_cols", "lexicon_rows", "lexicon_cols")
 _INDEX_ARRAYS = tuple(a for a in _ARRAYS if a.endswith(("_rows", "_cols")))
 _FILES = ("vocabulary.json",) + tuple(f"{a}.npy" for a in _ARRAYS)
-_WRITTEN = frozenset(_FILES + ("manifest.json", "MODEL_CARD.md"))
+_FILES_V4 = _FILES + ("topic.npy",)
+_WRITTEN = frozenset(_FILES_V4 + ("manifest.json", "MODEL_CARD.md"))
 _MAX_JSON_BYTES = 200 * 1024 * 1024
 _MAX_MANIFEST_BYTES = 10 * 1024 * 1024
 _MAX_ARRAY_BYTES = 1024 * 1024 * 1024
@@ -113,6 +116,9 @@ def save_model(model: Any, path: str | os.PathLike, *, metrics: dict[str, Any] |
         "idf": model.idf_, "coef": model.coef_, "intercept": model.intercept_, "platt": model.platt_,
         "stance_coef": model.stance_coef_, "stance_intercept": model.stance_intercept_,
     }
+    if _VERSION_OF_LAYOUT[getattr(model, "stance_layout_", 3)] >= 4:
+        topic = getattr(model, "topic_coef_", None)
+        arrays["topic"] = np.zeros(0) if topic is None else topic
     for name, m in (("cue", model.cue_matrix_), ("scare_cue", model.scare_cue_matrix_),
                     ("lexicon", model.lexicon_matrix_)):
         coo = sp.coo_matrix(m)
@@ -262,7 +268,7 @@ def _read(directory: Path, name: str, expected_sha: Any, limit: int) -> bytes:
     The file is opened without following symbolic links and checked with ``fstat`` on the open
     descriptor, so it cannot be swapped for a link, a FIFO or a device between check and read.
     """
-    if name not in _FILES and name != "manifest.json":
+    if name not in _FILES_V4 and name != "manifest.json":
         raise ModelFileError(f"refusing to read unexpected file {name!r}")
     if name != "manifest.json" and not (isinstance(expected_sha, str) and _SHA256.fullmatch(expected_sha)):
         raise ModelFileError(f"{directory}: manifest has no valid SHA-256 for {name} (got {expected_sha!r})")
@@ -377,21 +383,27 @@ def _load_v2(directory: Path, manifest: dict[str, Any]) -> Any:
 
 
 def _load_v3(directory: Path, manifest: dict[str, Any]) -> Any:
-    """Format 3 (current): format 2 plus the stance model's frame-specific word weights."""
+    """Format 3: format 2 plus the stance model's frame-specific word weights."""
     return _load_arrays(directory, manifest, stance_layout=3)
 
 
-def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: int) -> Any:
+def _load_v4(directory: Path, manifest: dict[str, Any]) -> Any:
+    """Format 4 (current): format 3 plus the off-topic model (``topic.npy``)."""
+    return _load_arrays(directory, manifest, stance_layout=3, topic=True)
+
+
+def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: int, topic: bool = False) -> Any:
     from .model import FrameClassifier
 
+    expected = _FILES_V4 if topic else _FILES
     files = manifest.get("files")
-    if not isinstance(files, dict) or set(files) != set(_FILES):
-        extra = sorted(set(files or {}) - set(_FILES)) if isinstance(files, dict) else files
-        missing = sorted(set(_FILES) - set(files)) if isinstance(files, dict) else []
+    if not isinstance(files, dict) or set(files) != set(expected):
+        extra = sorted(set(files or {}) - set(expected)) if isinstance(files, dict) else files
+        missing = sorted(set(expected) - set(files)) if isinstance(files, dict) else []
         raise ModelFileError(f"{directory}: manifest lists unexpected files {extra!r}"
-                             + (f" and lacks {missing!r}" if missing else "") + f"; expected {sorted(_FILES)}")
+                             + (f" and lacks {missing!r}" if missing else "") + f"; expected {sorted(expected)}")
     arrays: dict[str, np.ndarray] = {}
-    for name in _ARRAYS:
+    for name in _ARRAYS + (("topic",) if topic else ()):
         blob = _read(directory, f"{name}.npy", files[f"{name}.npy"], _MAX_ARRAY_BYTES)
         arr = _load_npy(directory, f"{name}.npy", blob)
         if name in _INDEX_ARRAYS and (arr.dtype.kind not in "iu" or arr.ndim != 1):
@@ -447,6 +459,9 @@ def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: in
             raise ModelFileError(f"{directory}: {name}.npy has shape {arrays[name].shape}; expected {shape}")
     if not stances and (arrays["stance_coef"].size or arrays["stance_intercept"].size):
         raise ModelFileError(f"{directory}: stance arrays are not empty but the manifest declares no stances")
+    if topic and arrays["topic"].shape not in ((0,), (n_features + 1,)):
+        raise ModelFileError(f"{directory}: topic.npy has shape {arrays['topic'].shape}; expected (0,) or "
+                             f"({n_features + 1},)")
 
     def sparse(prefix: str, n_cols: int) -> sp.csr_matrix:
         rows, cols = arrays[f"{prefix}_rows"], arrays[f"{prefix}_cols"]
@@ -492,6 +507,7 @@ def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: in
     model.training_info_ = manifest.get("training", {})
     model.metrics_ = manifest.get("metrics", {})
     model.stance_layout_ = stance_layout
+    model.topic_coef_ = arrays["topic"].astype(np.float64) if topic and arrays["topic"].size else None
     auto = manifest.get("auto_threshold", 0.5)
     if isinstance(auto, bool) or not isinstance(auto, (int, float)) or not 0.0 <= auto <= 1.0:
         raise ModelFileError(f"{directory}: auto_threshold must be a number between 0 and 1; got {auto!r}")
@@ -521,5 +537,5 @@ def _check_stance_width(directory: Path, model: Any) -> None:
                              "framing version that wrote it, or retrain")
 
 
-_READERS = {1: _load_v1, 2: _load_v2, 3: _load_v3}
-_VERSION_OF_LAYOUT = {1: 1, 2: 2, 3: 3}
+_READERS = {1: _load_v1, 2: _load_v2, 3: _load_v3, 4: _load_v4}
+_VERSION_OF_LAYOUT = {1: 1, 2: 2, 3: 4}  # a model of stance layout 3 is saved as version 4

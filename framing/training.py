@@ -44,8 +44,8 @@ def fingerprint(texts: Sequence[str], labels: Sequence[Any]) -> str:
 
 def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = None, groups: Sequence[Any] | None = None,
           ids: Sequence[Any] | None = None, include_default_corpus: bool = False, random_state: int = 0,
-          sample_weight: Sequence[float] | None = None, conflicts: str = "warn", verbose: bool = False,
-          **params: Any) -> FrameClassifier:
+          sample_weight: Sequence[float] | None = None, off_topic: Sequence[bool | None] | None = None,
+          conflicts: str = "warn", verbose: bool = False, **params: Any) -> FrameClassifier:
     """Fit a frame (and stance) model on labelled passages.
 
     Parameters
@@ -65,6 +65,10 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
     sample_weight : list of float, optional
         Weight of each of your passages (packaged corpus passages added by
         ``include_default_corpus`` weigh 1).
+    off_topic : list of True, False or None, optional
+        Which of your passages are off topic (about something else), on topic, or unknown; with
+        both kinds, the model also learns to flag off-topic passages (see ``FrameClassifier.fit``).
+        ``include_default_corpus`` adds the packaged corpus's own off-topic labels.
     conflicts : {"warn", "error", "merge", "first"}, default="warn"
         Records with the same text but different labels: train on them and warn once naming them
         all, refuse, give them the union of their labels, or the first record's labels (see
@@ -88,7 +92,7 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
     >>> model.classify("Food prices keep rising.").labels
     ['Economic']
     """
-    from .corpus import load_corpus
+    from .corpus import corpus_topic, load_corpus
 
     texts, _ = check_texts(passages, allow_single=False)
     if not (hasattr(labels, "ndim") and getattr(labels, "ndim") == 2):
@@ -108,9 +112,11 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
         labels = list(labels) + [r.frames for r in extra]
         if sample_weight is not None:
             sample_weight = list(sample_weight) + [1.0] * len(extra)
+        off_topic = (list(off_topic) if off_topic is not None else [None] * (len(texts) - len(extra))) + \
+            [corpus_topic(r) for r in extra]
     model = FrameClassifier(codebook=cb, random_state=random_state, **params)
-    model.fit(texts, labels, groups=groups, ids=ids, sample_weight=sample_weight, conflicts=conflicts,
-              verbose=verbose)
+    model.fit(texts, labels, groups=groups, ids=ids, sample_weight=sample_weight, off_topic=off_topic,
+              conflicts=conflicts, verbose=verbose)
     fp_labels = labels.tolist() if hasattr(labels, "tolist") else labels
     model.training_info_ = {"passages": len(texts), "fingerprint": fingerprint(texts, fp_labels),
                             "include_default_corpus": include_default_corpus, "random_state": random_state}

@@ -198,12 +198,35 @@ def test_array_header_announcing_a_huge_shape(model_dir):
     refused(model_dir, re.escape("idf.npy is truncated or padded: its header announces shape (999999999999,)"))
 
 
-@pytest.mark.parametrize("version", [4, 0, "1", 1.0, True, None, [1]])
+@pytest.mark.parametrize("version", [5, 0, "1", 1.0, True, None, [1]])
 def test_unknown_format_version(model_dir, version):
     m = read_manifest(model_dir)
     m["format_version"] = version
     write_manifest(model_dir, m)
-    refused(model_dir, "unknown format version .*; this framing reads 1, 2, 3")
+    refused(model_dir, "unknown format version .*; this framing reads 1, 2, 3, 4")
+
+
+def test_a_version_3_manifest_cannot_smuggle_in_the_version_4_file(model_dir):
+    m = read_manifest(model_dir)
+    assert m["format_version"] == 4 and "topic.npy" in m["files"]
+    m["format_version"] = 3
+    write_manifest(model_dir, m)
+    refused(model_dir, re.escape("manifest lists unexpected files ['topic.npy']"))
+
+
+def test_the_off_topic_model_round_trips_and_a_bad_shape_is_refused(tmp_path):
+    texts = ["Police fired on the crowd.", "Fuel prices doubled and people marched.", "The striker scored twice.",
+             "Troops shot protesters at night.", "Workers struck over wages.", "Rain and snow on the passes."] * 3
+    labels = [["repression"], ["popular_revolt"], [], ["repression"], ["popular_revolt"], []] * 3
+    topic = [False, False, True, False, False, True] * 3
+    model = framing.train(texts, labels, codebook=["repression", "popular_revolt"], min_df=1, cv=2, threshold=0.5,
+                          off_topic=topic)
+    d = model.save(tmp_path / "m")
+    again = framing.load_model(d)
+    assert np.array_equal(again.topic_coef_, model.topic_coef_)
+    assert again.classify("The striker scored in the derby.").flags == ("off_topic",)
+    plant(d, "topic.npy", npy(np.zeros(3)))
+    refused(d, re.escape("topic.npy has shape (3,); expected (0,) or"))
 
 
 @pytest.mark.parametrize("fmt", ["sklearn-pickle", None, 1])

@@ -256,3 +256,18 @@ def test_fits_and_cross_validation_show_signs_of_life_only_when_asked(capsys):
     err = capsys.readouterr().err
     assert "fold 1/2: training on 12 passages, testing on 12" in err and "fold 2/2: micro-F1 " in err
     assert "calibration fold" not in err  # the folds' own fits stay quiet
+
+
+def test_off_topic_labels_are_checked_and_need_both_kinds_for_a_model():
+    texts = ["Police fired on the crowd.", "Fuel prices doubled.", "The striker scored.", "Troops shot marchers.",
+             "Wages fell again.", "Snow on the passes."] * 2
+    labels = [["repression"], ["popular_revolt"], [], ["repression"], ["popular_revolt"], []] * 2
+    kw = dict(codebook=["repression", "popular_revolt"], min_df=1, cv=2, threshold=0.5)
+    with pytest.raises(LabelError, match="passage 0 is marked off_topic but carries a frame"):
+        framing.train(texts, labels, off_topic=[True] + [None] * 11, **kw)
+    with pytest.raises(LabelError, match="got 12 passages but 2 off_topic labels"):
+        framing.train(texts, labels, off_topic=[None, None], **kw)
+    with pytest.raises(LabelError, match="off_topic must hold True, False or None; got 'yes' at index 2"):
+        framing.train(texts, labels, off_topic=[None, None, "yes"] + [None] * 9, **kw)
+    only_unknown = framing.train(texts, labels, off_topic=[None] * 12, **kw)
+    assert only_unknown.topic_coef_ is None and not any("off_topic" in r.flags for r in only_unknown.classify(texts))
