@@ -42,10 +42,13 @@ _EXPORTS = {
     "PassageResult": "framing.results",
     "DocumentResult": "framing.results",
     "FramePrediction": "framing.results",
+    "Evidence": "framing.results",
+    "Sentence": "framing.results",
     "InputTypeError": "framing.errors",
     "LabelError": "framing.errors",
     "CodebookError": "framing.errors",
     "ModelFileError": "framing.errors",
+    "NoSpansError": "framing.errors",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
@@ -57,11 +60,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .readers import (LabelledData, codebook_from_labels, from_dataframe, read_csv, read_jsonl,
                           read_semeval2023, read_semeval2025)
     from .codebooks import Codebook, load_codebook
-    from .errors import CodebookError, InputTypeError, LabelError, ModelFileError
+    from .errors import CodebookError, InputTypeError, LabelError, ModelFileError, NoSpansError
     from .model import FrameClassifier
     from .training import EvaluationReport, cross_validate, evaluate, train
     from .persist import load_model, save_model
-    from .results import DocumentResult, FramePrediction, PassageResult
+    from .results import DocumentResult, Evidence, FramePrediction, PassageResult, Sentence
 
 
 def __getattr__(name: str) -> Any:

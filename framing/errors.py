@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["FramingError", "InputTypeError", "InputFormatError", "LabelError", "CodebookError", "ModelFileError",
-           "NotFittedError"]
+           "NotFittedError", "NoSpansError", "ProfileError"]
 
 
 class FramingError(Exception):
@@ -32,3 +32,11 @@ class ModelFileError(FramingError, ValueError):
 
 class NotFittedError(FramingError, AttributeError):
     """A model used before ``fit``."""
+
+
+class NoSpansError(FramingError, ValueError):
+    """Offsets asked of a result that was classified without ``spans=True``."""
+
+
+class ProfileError(FramingError, ValueError):
+    """Input that ``framing.profile`` cannot profile: names the missing column or the bad value."""
