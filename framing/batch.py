@@ -264,7 +264,7 @@ def _worker_model(ref: _ModelRef) -> Any:
 
 
 def _classify_dicts(model: Any, texts: list[str], threshold: float | None, articles: bool,
-                    include_text: bool) -> list[dict[str, Any]]:
+                    include_text: bool, spans: bool = False) -> list[dict[str, Any]]:
     if not texts:
         return []
     if articles:
@@ -272,7 +272,7 @@ def _classify_dicts(model: Any, texts: list[str], threshold: float | None, artic
 
         results = classify_articles(model, texts, threshold=threshold)
     else:
-        results = model.classify(texts, threshold=threshold)
+        results = model.classify(texts, threshold=threshold, spans=spans)
     assert isinstance(results, list)
     out = []
     with gc_paused(len(results)):
@@ -294,10 +294,10 @@ def _encode_batch(batch: list[_Item], dicts: list[dict[str, Any]], writer: "_Wri
 
 
 def _classify_batch(model: Any, batch: list[_Item], threshold: float | None, articles: bool,
-                    include_text: bool, writer: "_Writer") -> tuple[bytes, int, int]:
+                    include_text: bool, writer: "_Writer", spans: bool = False) -> tuple[bytes, int, int]:
     """Classify the readable records of a batch and encode the whole batch's output."""
     texts = [it.text for it in batch if it.error is None]
-    return _encode_batch(batch, _classify_dicts(model, texts, threshold, articles, include_text), writer)
+    return _encode_batch(batch, _classify_dicts(model, texts, threshold, articles, include_text, spans), writer)
 
 
 def _run_batch(ref: _ModelRef, *args: Any) -> tuple[bytes, int, int]:
@@ -520,7 +520,7 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
                     n_jobs: int = 1, batch_size: int = 1000, text_field: str = "text", id_field: str = "id",
                     input_format: str = "auto", output_format: str = "auto", articles: bool | None = None,
                     include_text: bool = False, on_error: str = "record", resume: bool = False,
-                    progress: bool = True, scheduler: Any = None) -> dict[str, Any]:
+                    progress: bool = True, scheduler: Any = None, spans: bool = False) -> dict[str, Any]:
     """Classify a large corpus with bounded memory, writing one result per input record.
 
     Parameters
@@ -558,6 +558,10 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
         Report progress on standard error.
     scheduler : str or dask.distributed.Client, optional
         Run the batches on a Dask cluster (``"tcp://host:port"``).
+    spans : bool, default=False
+        Give every evidence item its ``spans`` (offsets into the record's text), and each
+        labelled frame its strongest ``sentence`` and ``stance_evidence`` (see
+        ``framing.classify``). JSONL output only; not for whole articles (use ``framing.analyze``).
 
     Returns
     -------
@@ -589,10 +593,18 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
     model, model_dir = _resolve_model(model)
     model.classify([], threshold=threshold)  # validates the threshold
     out_fmt = _output_format(output, output_format)
+    if spans and out_fmt != "jsonl":
+        raise ValueError(f"spans are written to JSONL output only (one list of offsets per evidence item); "
+                         f"got output format {out_fmt!r}")
+    if spans and articles:
+        raise ValueError("spans are not available for whole articles here; analyze each article with "
+                         "framing.analyze(text, spans=True) (or: framing analyze FILE --spans)")
     where = str(Path(source).resolve()) if isinstance(source, (str, os.PathLike)) else type(source).__name__
     settings = {"source": where, "input_format": fmt, "output_format": out_fmt, "threshold": threshold,
                 "text_field": text_field, "id_field": id_field, "articles": articles, "include_text": include_text,
                 "model": _model_key(model)}  # a resumed run must match these (the batch size may change)
+    if spans:
+        settings["spans"] = True
     # Read the first record before writing anything: a missing file or a bad header fails here.
     items = _records(source, fmt, text_field, id_field)
     first = next(items, None)
@@ -618,7 +630,7 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
                         while pending:  # keep everything before the bad record
                             _drain_one(pending, sink, writer, report)
                         raise InputFormatError(f"{_describe(source)}, line {bad.line} (id {bad.id!r}): {bad.error}")
-                pending.append((batch, submit(batch, threshold, articles, include_text, writer)))
+                pending.append((batch, submit(batch, threshold, articles, include_text, writer, spans)))
                 if len(pending) >= window:
                     _drain_one(pending, sink, writer, report)
             while pending:
@@ -677,7 +689,7 @@ def _width(n_jobs: int, scheduler: Any) -> int:
 
 
 class _executor:
-    """Context manager yielding ``submit(batch, threshold, articles, include_text, writer) -> future``.
+    """Context manager yielding ``submit(batch, threshold, articles, include_text, writer, spans) -> future``.
 
     The future's result is ``(bytes, n_records, n_errors)`` for the batch.
     """

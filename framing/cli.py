@@ -3,7 +3,7 @@
 Commands::
 
     framing classify [INPUT] [-o OUT]       passages -> one JSONL/CSV record each
-    framing analyze [ARTICLE]               one article -> JSON document profile
+    framing analyze [ARTICLE]               one article -> JSON document profile (or --output-format html)
     framing train DATA -o MODEL_DIR         labelled JSONL/CSV/SemEval data -> model directory
     framing evaluate DATA [--model DIR]     labelled data -> per-frame report (or --json)
     framing suggest POOL [--model DIR]      unlabelled passages -> the n most worth labelling (JSONL)
@@ -145,7 +145,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         n_jobs=args.n_jobs, batch_size=args.batch_size, text_field=args.text_field, id_field=args.id_field,
         input_format=input_format, output_format=args.output_format, articles=True if args.articles else None,
         include_text=args.include_text, on_error=args.on_error, resume=args.resume, progress=not args.quiet,
-        scheduler=args.scheduler,
+        scheduler=args.scheduler, spans=args.spans,
     )
     if summary["errors"]:
         _say(f"{summary['errors']} of {summary['records']} records could not be read (see the error records)")
@@ -154,10 +154,16 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
+    html = args.output_format == "html" or (args.output_format == "auto" and str(args.output or "").endswith(".html"))
     model = _load(args.model)
     doc = model.analyze(_read_text(args.input), threshold=args.threshold, max_words=args.max_words,
-                        window=args.window)
-    _out(json.dumps(doc.to_dict(), ensure_ascii=False, indent=args.indent) + "\n", args.output)
+                        window=args.window, spans=args.spans or html)
+    if html:
+        from .render import page
+
+        _out(page(doc, title=Path(args.input).name if args.input != "-" else "framing"), args.output)
+    else:
+        _out(json.dumps(doc.to_dict(), ensure_ascii=False, indent=args.indent) + "\n", args.output)
     return EXIT_OK
 
 
@@ -344,6 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="summary: one readable line per passage (frame, stance, score, evidence)")
     p.add_argument("--articles", action="store_true", help="records are whole articles (default for directories)")
     p.add_argument("--include-text", action="store_true", help="copy each text into its output record")
+    p.add_argument("--spans", action="store_true",
+                   help="give each evidence item its [start, end] offsets in the text, and each labelled frame its "
+                        "strongest sentence and stance evidence (JSONL output; slower)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_cmd_classify)
@@ -355,6 +364,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-words", type=_positive, default=150, help="longest passage before a paragraph is cut")
     p.add_argument("--window", type=_positive, default=4, help="sentences per window of a long paragraph")
     p.add_argument("--indent", type=int, default=2, help="JSON indentation (default 2)")
+    p.add_argument("--spans", action="store_true",
+                   help="give each evidence item its [start, end] offsets in the article, and each labelled frame "
+                        "its strongest sentence and stance evidence")
+    p.add_argument("--output-format", choices=("auto", "json", "html"), default="auto",
+                   help="json, or html: the article with its evidence highlighted (implies --spans); "
+                        "auto: html when -o ends in .html")
     p.set_defaults(func=_cmd_analyze)
 
     def labelled(p: argparse.ArgumentParser) -> None:
