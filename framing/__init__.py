@@ -35,6 +35,7 @@ _EXPORTS = {
     "read_semeval2025": "framing.readers",
     "codebook_from_labels": "framing.readers",
     "Suggestion": "framing.active",
+    "profile": "framing.profiles",
     "load_model": "framing.persist",
     "save_model": "framing.persist",
     "Codebook": "framing.codebooks",
@@ -49,6 +50,7 @@ _EXPORTS = {
     "CodebookError": "framing.errors",
     "ModelFileError": "framing.errors",
     "NoSpansError": "framing.errors",
+    "ProfileError": "framing.errors",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
@@ -60,10 +62,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .readers import (LabelledData, codebook_from_labels, from_dataframe, read_csv, read_jsonl,
                           read_semeval2023, read_semeval2025)
     from .codebooks import Codebook, load_codebook
-    from .errors import CodebookError, InputTypeError, LabelError, ModelFileError, NoSpansError
+    from .errors import CodebookError, InputTypeError, LabelError, ModelFileError, NoSpansError, ProfileError
     from .model import FrameClassifier
     from .training import EvaluationReport, cross_validate, evaluate, train
     from .persist import load_model, save_model
+    from .profiles import profile
     from .results import DocumentResult, Evidence, FramePrediction, PassageResult, Sentence
 
 
