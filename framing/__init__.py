@@ -34,6 +34,12 @@ _EXPORTS = {
     "read_semeval2023": "framing.readers",
     "read_semeval2025": "framing.readers",
     "codebook_from_labels": "framing.readers",
+    "read_label_studio": "framing.labelling",
+    "read_doccano": "framing.labelling",
+    "export_tasks": "framing.labelling",
+    "label_studio_config": "framing.labelling",
+    "agreement": "framing.reliability",
+    "AgreementReport": "framing.reliability",
     "Suggestion": "framing.active",
     "profile": "framing.profiles",
     "load_model": "framing.persist",
@@ -56,12 +62,14 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .active import Suggestion
+    from .reliability import AgreementReport, agreement
     from .api import analyze, classify, codebook, default_model
     from .articles import classify_articles, train_articles
     from .batch import classify_corpus
     from .readers import (LabelledData, codebook_from_labels, from_dataframe, read_csv, read_jsonl,
                           read_semeval2023, read_semeval2025)
     from .codebooks import Codebook, load_codebook
+    from .labelling import export_tasks, label_studio_config, read_doccano, read_label_studio
     from .errors import CodebookError, InputTypeError, LabelError, ModelFileError, NoSpansError, ProfileError
     from .model import FrameClassifier
     from .training import EvaluationReport, cross_validate, evaluate, train

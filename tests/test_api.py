@@ -189,3 +189,18 @@ def test_objects_the_program_froze_stay_frozen():
         assert gc.get_freeze_count() == frozen and gc.isenabled() and len(kept) == 1_000
     finally:
         gc.unfreeze()
+
+
+def test_public_names_are_what_they_say_even_after_every_module_is_imported():
+    """A submodule named like a public function (framing/profile.py, framing/agreement.py) would
+    replace the function on the package once imported; every public name must stay itself."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    for info in pkgutil.iter_modules(framing.__path__):
+        if info.name != "__main__":
+            importlib.import_module(f"framing.{info.name}")
+    for name in framing.__all__:
+        value = getattr(framing, name)
+        assert not inspect.ismodule(value), f"framing.{name} is the module {value.__name__}"
