@@ -632,7 +632,7 @@ def plot_shares(table: Any, *, frames: Sequence[str] | None = None, groups: Sequ
     Returns
     -------
     list of matplotlib.axes.Axes
-        One per group, sharing the y axis.
+        One per group, sharing both axes (so the same date is at the same place in every panel).
 
     Examples
     --------
@@ -670,8 +670,8 @@ def plot_shares(table: Any, *, frames: Sequence[str] | None = None, groups: Sequ
     else:
         ncols = min(3, len(present))
         nrows = math.ceil(len(present) / ncols)
-        fig, grid = plt.subplots(nrows, ncols, figsize=(4.6 * ncols + 1.8, 3.0 * nrows + 0.8), sharey=True,
-                                 squeeze=False, layout="constrained")
+        fig, grid = plt.subplots(nrows, ncols, figsize=(4.6 * ncols + 1.8, 3.0 * nrows + 0.8), sharex=True,
+                                 sharey=True, squeeze=False, layout="constrained")
         axes = list(grid.ravel())
         for extra in axes[len(present):]:
             extra.set_visible(False)
@@ -689,7 +689,7 @@ def plot_shares(table: Any, *, frames: Sequence[str] | None = None, groups: Sequ
                         labels=shown, alpha=0.85)
         a.yaxis.set_major_formatter(_percent_formatter())
         a.set_title("all" if group is None else str(group), fontsize=10, loc="left")
-        a.tick_params(axis="x", labelsize=8, rotation=30)
+        a.tick_params(axis="x", labelsize=8, rotation=30, labelbottom=True)
         a.grid(axis="y", color="#EEEEEE")
     unit = table.attrs.get("unit", "passage")
     what = f"share of {unit}s carrying the frame" + (f", {stance}" if stance else "")
