@@ -333,8 +333,11 @@ def read_label_studio(path: str | Path, *, text_field: str = "text", id_field: s
                 frames = (frames or []) + [c for c in choices if c not in (frames or [])]
             elif isinstance(name, str) and name.startswith(stance_prefix):
                 frame = name[len(stance_prefix):]
-                if len(choices) != 1 or (frame in stances and stances[frame] != choices[0]):
+                if len(choices) != 1:
                     raise LabelError(f"{where}: frame {frame!r} has {len(choices)} stances {choices!r}; choose one")
+                if frame in stances and stances[frame] != choices[0]:
+                    raise LabelError(f"{where}: frame {frame!r} has two stance results ({stances[frame]!r} and "
+                                     f"{choices[0]!r}); keep one")
                 stances[frame] = choices[0]
         any_frames |= frames is not None
         frames = frames or []
