@@ -6,7 +6,8 @@ Commands::
     framing analyze [ARTICLE]               one article -> JSON document profile (or --output-format html)
     framing train DATA -o MODEL_DIR         labelled JSONL/CSV/SemEval data -> model directory
     framing evaluate DATA [--model DIR]     labelled data -> per-frame report (or --json)
-    framing suggest POOL [--model DIR]      unlabelled passages -> the n most worth labelling (JSONL)
+    framing suggest POOL [--model DIR]      unlabelled passages -> the n most worth labelling (JSONL, or
+                                            Label Studio tasks / CSV to label)
     framing info [--model DIR]              what a model is: codebook, versions, training, metrics
 
 ``INPUT`` is a file (``.jsonl``, ``.csv``/``.tsv``, anything else one passage per line), a
@@ -228,7 +229,15 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     if bad is not None:
         raise ValueError(f"{args.input}, line {bad.line}: {bad.error}")
     texts = [it.text for it in items if it.text is not None]  # all of them: no record has an error
-    picks = suggest(_load(args.model), texts, n=args.n, strategy=args.strategy, threshold=args.threshold)
+    model = _load(args.model)
+    picks = suggest(model, texts, n=args.n, strategy=args.strategy, threshold=args.threshold)
+    if args.output_format in ("label-studio", "csv"):
+        from .labelling import export_tasks
+
+        if not args.output:
+            raise ValueError(f"--output-format {args.output_format} writes a file; give it with -o")
+        export_tasks(picks, args.output, format=args.output_format, model=model, ids=[items[s.index].id for s in picks])
+        return EXIT_OK
     lines = [json.dumps({"id": items[s.index].id, **s.to_dict()}, ensure_ascii=False) for s in picks]
     _out("".join(line + "\n" for line in lines), args.output)
     return EXIT_OK
@@ -412,6 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=_positive, default=20, help="how many (default 20)")
     p.add_argument("--strategy", choices=("uncertainty", "stance", "diversity"), default="uncertainty")
     p.add_argument("--input-format", choices=("auto", "jsonl", "csv", "tsv", "txt"), default="auto")
+    p.add_argument("--output-format", choices=("jsonl", "label-studio", "csv"), default="jsonl",
+                   help="jsonl: one suggestion per line; label-studio: tasks to import, with the model's frames and "
+                        "stances as pre-annotations (see framing.label_studio_config); csv: a sheet to label")
     p.set_defaults(func=_cmd_suggest)
 
     p = sub.add_parser("info", help="describe a model: codebook, versions, training data, metrics")

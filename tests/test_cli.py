@@ -210,6 +210,18 @@ def test_train_evaluate_info_suggest_round_trip(tmp_path, model_dir, labelled, c
     picks = lines(capsys.readouterr().out)
     assert len(picks) == 2 and all("near the threshold" in p["reason"] for p in picks)
     assert all(p["id"] == p["index"] + 1 for p in picks)  # ids are line numbers
+    tasks_file = tmp_path / "tasks.json"
+    assert main(["suggest", str(pool), "--model", str(model_dir), "-n", "2", "--output-format", "label-studio",
+                 "-o", str(tasks_file)]) == 0
+    tasks = json.loads(tasks_file.read_text(encoding="utf-8"))
+    assert [t["data"]["id"] for t in tasks] == [p["id"] for p in picks]
+    assert all(t["predictions"][0]["model_version"].startswith("framing ") for t in tasks)
+    sheet = tmp_path / "tasks.csv"
+    assert main(["suggest", str(pool), "--model", str(model_dir), "-n", "2", "--output-format", "csv",
+                 "-o", str(sheet)]) == 0
+    assert framing.read_csv(sheet).ids == [str(p["id"]) for p in picks]
+    assert main(["suggest", str(pool), "--model", str(model_dir), "--output-format", "csv"]) == 2
+    assert "--output-format csv writes a file; give it with -o" in capsys.readouterr().err
 
 
 def test_train_on_semeval_layouts(tmp_path, capsys):
