@@ -136,9 +136,12 @@ def profile(results_or_table: Any, by: str | Sequence[Any] | None = "outlet", ov
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
+    """Groups and periods in order: missing first, then numbers and dates by value, then the rest as text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return (0, "")
-    return (1, value) if isinstance(value, (int, float)) else (2, str(value)) if not hasattr(value, "value") else (1, value)
+        return (0, 0)
+    if isinstance(value, (int, float)) or hasattr(value, "timestamp"):
+        return (1, value)
+    return (2, str(value))
 
 
 def _periods(dates: Sequence[Any], freq: str) -> list[Any]:
@@ -207,8 +210,7 @@ def _from_results(results: Any, by: Any, over: Any, unit: str, document: Any):
         if not (_is_passage(r) or _is_document(r)):
             raise ProfileError(f"result {i} is a {type(r).__name__}, not a PassageResult or DocumentResult")
     groups, dates = _aligned(by, len(results), "by"), _aligned(over, len(results), "over")
-    first = next((r.passages[0] if _is_document(r) and r.passages else r for r in results if not _is_document(r)
-                  or r.passages), None)
+    first = next((p for r in results for p in (r.passages if _is_document(r) else [r])), None)
     frame_ids = [p.frame for p in first.frames] if first is not None else []
     stance_ids = _stances_of(first)
     units = []
@@ -303,11 +305,14 @@ def _table_labels(table: Any, pd: Any) -> tuple[list[dict[str, str | None]], lis
     frame_ids = [c[: -len(":stance")] for c in stance_cols]
     seen = {s for c in stance_cols for s in table[c].dropna().tolist() if s}
     stance_ids = [s for s in _DEFAULT_STANCES if s in seen] + sorted(seen - set(_DEFAULT_STANCES))
+    stance_of = {f: table[f"{f}:stance"].tolist() for f in frame_ids}
     carried = []
     for i, labs in enumerate(labels):
-        row = table.iloc[i]
-        carried.append({f: (row.get(f"{f}:stance") if isinstance(row.get(f"{f}:stance"), str)
-                            and row.get(f"{f}:stance") else None) for f in labs})
+        unknown = [f for f in labs if f not in stance_of]
+        if unknown:
+            raise ProfileError(f"row {i}: frame {unknown[0]!r} in 'labels' has no '{unknown[0]}:stance' column; "
+                               f"frames with a stance column: {', '.join(frame_ids)}")
+        carried.append({f: s if isinstance(s, str) and s else None for f in labs for s in [stance_of[f][i]]})
     return carried, frame_ids, stance_ids
 
 

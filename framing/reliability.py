@@ -96,10 +96,7 @@ class AgreementReport:
 
     def to_frame(self):
         """One row per frame: kappa, F1 and how often each coder used the frame (pandas DataFrame)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise ImportError('to_frame() needs pandas; install it with: pip install "framing[notebooks]"') from exc
+        pd = _pandas("to_frame()")
         a, b = self.names
         rows = [{"frame": f, "kappa": m["kappa"], "f1": m["f1"], a: m["n_a"], b: m["n_b"], "both": m["both"]}
                 for f, m in self.per_frame.items()]
@@ -107,7 +104,7 @@ class AgreementReport:
 
     def disagreements_frame(self):
         """The disagreeing passages, one row each (pandas DataFrame)."""
-        import pandas as pd
+        pd = _pandas("disagreements_frame()")
 
         a, b = self.names
         rows = [{"id": d["id"], "text": d.get("text"), a: _show(d["a"]), b: _show(d["b"]),
@@ -130,6 +127,14 @@ class AgreementReport:
         return (f"AgreementReport({self.passages} passages; micro_f1={self.micro_f1:.3f}, "
                 f"stance_agreement={self.stance_agreement:.3f}, exact_match={self.exact_match:.3f}, "
                 f"{len(self.disagreements)} disagreements)")
+
+
+def _pandas(what: str) -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(f'{what} needs pandas; install it with: pip install "framing[notebooks]"') from exc
+    return pd
 
 
 def _show(label: dict[str, str | None]) -> str:

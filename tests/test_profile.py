@@ -127,6 +127,8 @@ def test_documents_count_once_with_the_stance_most_of_their_passages_give():
     (lambda: framing.profile("a passage"), "profile expects a list of PassageResult"),
     (lambda: framing.profile(pd.DataFrame({"o": ["a"], "labels": [["x"]]}), by="o", over=None, unit="document"),
      "unit='document' on a table needs document="),
+    (lambda: framing.profile(pd.DataFrame({"o": ["a"], "labels": ["x"], "y:stance": [""]}), by="o", over=None),
+     "row 0: frame 'x' in 'labels' has no 'x:stance' column; frames with a stance column: y"),
 ])
 def test_bad_input_is_refused_with_a_clear_error(call, message):
     with pytest.raises(ProfileError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
