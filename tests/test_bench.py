@@ -87,9 +87,11 @@ def test_quick_run_describes_machine_passages_and_targets(quick_result):
     assert 40 <= passages["mean_words"] <= 90 and "seed" in passages["how"]
     assert result["split"]["test_passages"] > 0 and result["split"]["fit_passages"] > 0
     targets = result["targets"]
-    assert len(targets) == 10
+    assert len(targets) == 11
     for t in targets:
         assert _positive(t["value"]) and isinstance(t["met"], bool), t
+    spans = next(t for t in targets if t["key"] == "spans_cost")
+    assert spans["met"] is True and (spans["value"] <= 0.15 or spans["note"] == "only when asked")
     assert "| Target | Measured | Goal | Met |" in stdout and "cores" in stdout
 
 
