@@ -229,8 +229,11 @@ def _top_cues(model: Any, feats: dict[str, Any], rows: np.ndarray, cols: np.ndar
               k: int) -> list[list[tuple[str, float]]]:
     """The ``k`` cues that moved each pair's stance most towards it (positive contributions, the
     intercept left out), largest first; ties: grouped cues by name, then words by vocabulary
-    column."""
+    column. Words made only of function words are not shown, as in the frame evidence (they still
+    count in the model)."""
     word_pair, word_column, word_value, cue_value, cue_names = _stance_parts(model, feats, rows, cols, stances)
+    shown = model._evidence_mask()[word_column] > 0
+    word_pair, word_column, word_value = word_pair[shown], word_column[shown], word_value[shown]
     n_cues = len(cue_names) - 1  # without the intercept
     cue_pair, cue_number = np.nonzero(cue_value[:, :n_cues] > 0)
     pair = np.concatenate([cue_pair, word_pair])

@@ -101,7 +101,8 @@ class FramePrediction(NamedTuple):
     With ``classify(..., spans=True)`` (and ``analyze(..., spans=True)``), each evidence item has
     its ``spans`` in the text, and each labelled frame names its strongest ``sentence`` and the
     ``stance_evidence``: the cues that moved its stance (attribution, quotation, scare quotes,
-    negation, mockery, words...), each with its contribution to the chosen stance and its spans.
+    negation, mockery, words...), each with its contribution to the chosen stance and its spans
+    (words made only of function words are left out, as in ``evidence``).
     Both are ``None`` when spans were not asked for; for a frame that is not labelled,
     ``sentence`` is ``None`` and ``stance_evidence`` empty.
     """
