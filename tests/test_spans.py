@@ -89,9 +89,9 @@ def check_span(model, text: str, term: str, span: tuple[int, int], frame: str) -
     if isinstance(keys, str):  # an extra: quote marks or punctuation
         norm = normalize(surface)
         if keys in ("quoted_share", "scare_quotes"):
-            assert norm[0] in "\"'" and norm[-1] in "\"'", (term, surface)
-            n_words = len(re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", norm))
-            assert (n_words <= 3) == (keys == "scare_quotes"), (term, surface)
+            # a quotation with its quote marks (whether it is long or scare quotes is counted in
+            # context, with the flags test_tokens_with_offsets_are_the_tokens_the_model_counts checks)
+            assert norm[0] in "\"'" and norm[-1] in "\"'" and re.search(r"[^\W_]", norm), (term, surface)
         else:
             assert set(norm) == {"?" if keys == "questions" else "!"}, (term, surface)
         return
@@ -374,3 +374,14 @@ def test_html_highlights_frames_and_escapes_the_text():
     assert "spans=True" in plain
     doc_html = framing.analyze(ARTICLE, spans=True)._repr_html_()
     assert doc_html.count("[") >= 3 and "text-decoration:underline" in doc_html
+
+
+def test_quotations_and_scare_quotes_are_spanned_with_their_marks():
+    text = ('The ministry said "foreign-trained provocateurs staged the riots in the capital", '
+            "but the 'terrorists' were students.")
+    r = framing.classify(text, spans=True)
+    found = {(e.term, text[a:b]) for f in r.labels for e in r[f].evidence + r[f].stance_evidence
+             for a, b in e.spans if e.term in ("[quotation]", "[scare_quotes]")}
+    assert found == {("[quotation]", '"foreign-trained provocateurs staged the riots in the capital"'),
+                     ("[scare_quotes]", "'terrorists'")}
+    assert r.stances == {"law_and_order": "reported", "foreign_interference": "reported"}
