@@ -384,4 +384,3 @@ def test_quotations_and_scare_quotes_are_spanned_with_their_marks():
              for a, b in e.spans if e.term in ("[quotation]", "[scare_quotes]")}
     assert found == {("[quotation]", '"foreign-trained provocateurs staged the riots in the capital"'),
                      ("[scare_quotes]", "'terrorists'")}
-    assert r.stances == {"law_and_order": "reported", "foreign_interference": "reported"}
