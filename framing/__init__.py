@@ -34,7 +34,14 @@ _EXPORTS = {
     "read_semeval2023": "framing.readers",
     "read_semeval2025": "framing.readers",
     "codebook_from_labels": "framing.readers",
+    "read_label_studio": "framing.labelling",
+    "read_doccano": "framing.labelling",
+    "export_tasks": "framing.labelling",
+    "label_studio_config": "framing.labelling",
+    "agreement": "framing.reliability",
+    "AgreementReport": "framing.reliability",
     "Suggestion": "framing.active",
+    "profile": "framing.profiles",
     "load_model": "framing.persist",
     "save_model": "framing.persist",
     "Codebook": "framing.codebooks",
@@ -42,27 +49,35 @@ _EXPORTS = {
     "PassageResult": "framing.results",
     "DocumentResult": "framing.results",
     "FramePrediction": "framing.results",
+    "Evidence": "framing.results",
+    "Sentence": "framing.results",
     "InputTypeError": "framing.errors",
     "LabelError": "framing.errors",
     "CodebookError": "framing.errors",
     "ModelFileError": "framing.errors",
     "DuplicateTextWarning": "framing.errors",
+    "NoSpansError": "framing.errors",
+    "ProfileError": "framing.errors",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .active import Suggestion
+    from .reliability import AgreementReport, agreement
     from .api import analyze, classify, codebook, default_model
     from .articles import classify_articles, train_articles
     from .batch import classify_corpus
     from .readers import (LabelledData, codebook_from_labels, from_dataframe, read_csv, read_jsonl,
                           read_semeval2023, read_semeval2025)
     from .codebooks import Codebook, load_codebook
-    from .errors import CodebookError, DuplicateTextWarning, InputTypeError, LabelError, ModelFileError
+    from .labelling import export_tasks, label_studio_config, read_doccano, read_label_studio
+    from .errors import (CodebookError, DuplicateTextWarning, InputTypeError, LabelError, ModelFileError, NoSpansError,
+                         ProfileError)
     from .model import FrameClassifier
     from .training import EvaluationReport, cross_validate, evaluate, train
     from .persist import load_model, save_model
-    from .results import DocumentResult, FramePrediction, PassageResult
+    from .profiles import profile
+    from .results import DocumentResult, Evidence, FramePrediction, PassageResult, Sentence
 
 
 def __getattr__(name: str) -> Any:

@@ -102,7 +102,8 @@ def resolve_model(model: Any) -> Any:
 
 
 def classify(texts: str | Sequence[str], *, threshold: float | None = None,
-             model: FrameClassifier | str | os.PathLike | None = None) -> PassageResult | list[PassageResult]:
+             model: FrameClassifier | str | os.PathLike | None = None, spans: bool = False
+             ) -> PassageResult | list[PassageResult]:
     """Which frames a passage carries, with stance, score and evidence for each.
 
     Parameters
@@ -115,6 +116,10 @@ def classify(texts: str | Sequence[str], *, threshold: float | None = None,
     model : FrameClassifier or path, optional
         A model of your own (from ``framing.train`` or ``framing.load_model``), or the directory
         of a saved model; default: the shipped model.
+    spans : bool, default=False
+        Place the evidence in the text: each evidence item gets ``spans`` (``(start, end)``
+        offsets into the passage as given), each labelled frame its strongest ``sentence`` and
+        its ``stance_evidence`` (the cues behind its stance). Costs time; off by default.
 
     Returns
     -------
@@ -132,18 +137,25 @@ def classify(texts: str | Sequence[str], *, threshold: float | None = None,
     True
     >>> [len(x.labels) for x in framing.classify(["", "The weather was mild."])]
     [0, 0]
+    >>> text = "Soldiers opened fire on the peaceful rally."
+    >>> r = framing.classify(text, spans=True)
+    >>> [(e.term, [text[a:b] for a, b in e.spans]) for e in r["repression"].evidence[:2]]
+    [('[cues: repression]', ['opened fire']), ('soldiers open', ['Soldiers opened'])]
     """
-    return resolve_model(model).classify(texts, threshold=threshold)
+    return resolve_model(model).classify(texts, threshold=threshold, spans=spans)
 
 
 def analyze(text: str, *, threshold: float | None = None, model: FrameClassifier | str | os.PathLike | None = None,
-            max_words: int = 150, window: int = 4) -> DocumentResult:
+            max_words: int = 150, window: int = 4, spans: bool = False) -> DocumentResult:
     """Split an article into passages, classify each, and profile frames and stances.
 
     Paragraphs (blank-line separated) are passages; a paragraph longer than ``max_words`` is cut
     into windows of up to ``window`` sentences. ``model`` is as for :func:`classify`. The
     document's stances and ``dominant`` frames follow the document rule of
-    :mod:`framing.documents`.
+    :mod:`framing.documents`. Every passage has its ``start`` and ``end`` in the article
+    (``text[start:end]`` is the passage as written); with ``spans=True`` the evidence carries
+    offsets into the article too, and the result renders in Jupyter as the article with its
+    evidence highlighted.
 
     Examples
     --------
@@ -153,7 +165,8 @@ def analyze(text: str, *, threshold: float | None = None, model: FrameClassifier
     >>> len(doc.passages), doc.dominant
     (2, ['popular_revolt'])
     """
-    return resolve_model(model).analyze(text, threshold=threshold, max_words=max_words, window=window)
+    return resolve_model(model).analyze(text, threshold=threshold, max_words=max_words, window=window,
+                                        spans=spans)
 
 
 def codebook() -> Codebook:

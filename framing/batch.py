@@ -125,7 +125,7 @@ def _worker_model(ref: _ModelRef) -> Any:
 
 
 def _classify_dicts(model: Any, texts: list[str], threshold: float | None, articles: bool,
-                    include_text: bool, compact: bool = False) -> list[dict[str, Any]]:
+                    include_text: bool, compact: bool = False, spans: bool = False) -> list[dict[str, Any]]:
     if not texts:
         return []
     if articles:
@@ -133,7 +133,7 @@ def _classify_dicts(model: Any, texts: list[str], threshold: float | None, artic
 
         results = classify_articles(texts, model=model, threshold=threshold)
     else:
-        results = model.classify(texts, threshold=threshold)
+        results = model.classify(texts, threshold=threshold, spans=spans)
     assert isinstance(results, list)
     out = []
     with gc_paused(len(results)):
@@ -158,10 +158,10 @@ def _encode_batch(batch: list[_Item], dicts: list[dict[str, Any]], writer: "_Wri
 
 
 def _classify_batch(model: Any, batch: list[_Item], threshold: float | None, articles: bool,
-                    include_text: bool, writer: "_Writer") -> tuple[bytes, int, int]:
+                    include_text: bool, writer: "_Writer", spans: bool = False) -> tuple[bytes, int, int]:
     """Classify the readable records of a batch and encode the whole batch's output."""
     texts = [it.text for it in batch if it.error is None]
-    dicts = _classify_dicts(model, texts, threshold, articles, include_text, writer.compact)
+    dicts = _classify_dicts(model, texts, threshold, articles, include_text, writer.compact, spans)
     return _encode_batch(batch, dicts, writer)
 
 
@@ -479,7 +479,7 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
                     include_text: bool = False, on_error: str = "record", resume: bool = False,
                     progress: bool = True, scheduler: Any = None, encoding: str = "utf-8",
                     delimiter: str | None = None, keep_fields: Any = "all", compact: bool = False,
-                    force: bool = False) -> dict[str, Any] | list[dict[str, Any]]:
+                    force: bool = False, spans: bool = False) -> dict[str, Any] | list[dict[str, Any]]:
     """Classify a large corpus with bounded memory, writing one result per input record.
 
     Parameters
@@ -532,6 +532,10 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
     force : bool, default=False
         Start over even when ``output`` has the partial file of an interrupted run (which is
         otherwise refused, so a rerun without ``resume`` cannot silently discard it).
+    spans : bool, default=False
+        Give every evidence item its ``spans`` (offsets into the record's text), and each
+        labelled frame its strongest ``sentence`` and ``stance_evidence`` (see
+        ``framing.classify``). JSONL output only; not for whole articles (use ``framing.analyze``).
 
     Returns
     -------
@@ -568,6 +572,12 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
         articles = fmt == "dir"
     model, model_dir = _resolve_model(model)
     model.classify([], threshold=threshold)  # validates the threshold
+    if spans and not collect and out_fmt != "jsonl":
+        raise ValueError(f"spans are written to JSONL output only (one list of offsets per evidence item); "
+                         f"got output format {out_fmt!r}")
+    if spans and articles:
+        raise ValueError("spans are not available for whole articles here; analyze each article with "
+                         "framing.analyze(text, spans=True) (or: framing analyze FILE --spans)")
     where = str(Path(source).resolve()) if isinstance(source, (str, os.PathLike)) else type(source).__name__
     # Read up to the first readable record before writing anything: a missing file or a bad
     # header fails here, and that record names the metadata columns of CSV and Parquet output.
@@ -584,6 +594,8 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
                 "text_field": text_field, "id_field": id_field, "articles": articles, "include_text": include_text,
                 "model": _model_key(model), "encoding": encoding, "delimiter": delimiter, "compact": compact,
                 "metadata": columns}  # a resumed run must match these (the batch size may change)
+    if spans:
+        settings["spans"] = True
     report = _Progress(progress)
     writer = _Writer("jsonl" if collect else out_fmt, [str(f) for f in model.classes_], include_text, columns, compact)
     sink = _Sink(output, settings, resume, writer, report, collect=collect, force=force)
@@ -605,7 +617,7 @@ def classify_corpus(source: Any, output: Any = None, *, model: Any = None, thres
                         while pending:  # keep everything before the bad record
                             _drain_one(pending, sink, writer, report)
                         raise InputFormatError(f"{_describe(source)}, line {bad.line} (id {bad.id!r}): {bad.error}")
-                pending.append((batch, submit(batch, threshold, articles, include_text, writer)))
+                pending.append((batch, submit(batch, threshold, articles, include_text, writer, spans)))
                 if len(pending) >= window:
                     _drain_one(pending, sink, writer, report)
             while pending:
@@ -686,7 +698,7 @@ def _width(n_jobs: int, scheduler: Any) -> int:
 
 
 class _executor:
-    """Context manager yielding ``submit(batch, threshold, articles, include_text, writer) -> future``.
+    """Context manager yielding ``submit(batch, threshold, articles, include_text, writer, spans) -> future``.
 
     The future's result is ``(bytes, n_records, n_errors)`` for the batch.
     """

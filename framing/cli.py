@@ -3,10 +3,11 @@
 Commands::
 
     framing classify [INPUT] [-o OUT]       passages -> one JSONL/CSV record each
-    framing analyze [ARTICLE]               one article -> JSON document profile
+    framing analyze [ARTICLE]               one article -> JSON document profile (or --output-format html)
     framing train DATA -o MODEL_DIR         labelled JSONL/CSV/SemEval data -> model directory
     framing evaluate DATA [--model DIR]     labelled data -> per-frame report (or --json)
-    framing suggest POOL [--model DIR]      unlabelled passages -> the n most worth labelling (JSONL)
+    framing suggest POOL [--model DIR]      unlabelled passages -> the n most worth labelling (JSONL, or
+                                            Label Studio tasks / CSV to label)
     framing info [--model DIR]              what a model is: codebook, versions, training, metrics
 
 ``INPUT`` is a file (``.jsonl``, ``.json``, ``.csv``/``.tsv``, also ``.gz``; anything else is read
@@ -171,6 +172,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         include_text=args.include_text, on_error=args.on_error, resume=args.resume, progress=not args.quiet,
         scheduler=args.scheduler, encoding=args.encoding, delimiter=args.delimiter,
         keep_fields=_keep_fields(args.keep_fields), compact=args.compact, force=args.force,
+        spans=args.spans,
     )
     if summary["errors"]:
         _say(f"{summary['errors']} of {summary['records']} records could not be read (see the error records)")
@@ -197,12 +199,21 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             _read_bytes(args.input)  # raises the error that says what is wrong with the path
         fmt = detect_format(args.input, args.input_format, encoding=args.encoding)
         source = args.input
-    settings = {"threshold": args.threshold, "max_words": args.max_words, "window": args.window}
+    html = args.output_format == "html" or (args.output_format == "auto" and str(args.output or "").endswith(".html"))
+    settings = {"threshold": args.threshold, "max_words": args.max_words, "window": args.window,
+                "spans": args.spans or html}
     if fmt == "txt":
         text = _decode_text(data if args.input == "-" else _read_bytes(args.input), args.input, args.encoding)
         doc = model.analyze(text, **settings)
-        _out(json.dumps(doc.to_dict(), ensure_ascii=False, indent=args.indent) + "\n", args.output)
+        if html:
+            from .render import page
+
+            _out(page(doc, title=Path(args.input).name if args.input != "-" else "framing"), args.output)
+        else:
+            _out(json.dumps(doc.to_dict(), ensure_ascii=False, indent=args.indent) + "\n", args.output)
         return EXIT_OK
+    if html:
+        raise ValueError("HTML output is for one article (plain text); a file of records gives JSON lines")
     lines, errors = [], 0
     for item in read_records(source, fmt, text_field=args.text_field, id_field=args.id_field, encoding=args.encoding,
                              delimiter=args.delimiter):
@@ -284,7 +295,15 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     if bad is not None:
         raise ValueError(f"{args.input}, line {bad.line}: {bad.error}")
     texts = [it.text for it in items if it.text is not None]  # all of them: no record has an error
-    picks = suggest(_load(args.model), texts, n=args.n, strategy=args.strategy, threshold=args.threshold)
+    model = _load(args.model)
+    picks = suggest(model, texts, n=args.n, strategy=args.strategy, threshold=args.threshold)
+    if args.output_format in ("label-studio", "csv"):
+        from .labelling import export_tasks
+
+        if not args.output:
+            raise ValueError(f"--output-format {args.output_format} writes a file; give it with -o")
+        export_tasks(picks, args.output, format=args.output_format, model=model, ids=[items[s.index].id for s in picks])
+        return EXIT_OK
     lines = [json.dumps({"id": items[s.index].id, **s.to_dict()}, ensure_ascii=False) for s in picks]
     _out("".join(line + "\n" for line in lines), args.output)
     return EXIT_OK
@@ -438,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input fields copied into the output: 'all' (default), 'none', or names separated by commas")
     p.add_argument("--articles", action="store_true", help="records are whole articles (default for directories)")
     p.add_argument("--include-text", action="store_true", help="copy each text into its output record")
+    p.add_argument("--spans", action="store_true",
+                   help="give each evidence item its [start, end] offsets in the text, and each labelled frame its "
+                        "strongest sentence and stance evidence (JSONL output; slower)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_cmd_classify)
@@ -456,6 +478,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-words", type=_positive, default=150, help="longest passage before a paragraph is cut")
     p.add_argument("--window", type=_positive, default=4, help="sentences per window of a long paragraph")
     p.add_argument("--indent", type=int, default=2, help="JSON indentation (default 2)")
+    p.add_argument("--spans", action="store_true",
+                   help="give each evidence item its [start, end] offsets in the article, and each labelled frame "
+                        "its strongest sentence and stance evidence")
+    p.add_argument("--output-format", choices=("auto", "json", "html"), default="auto",
+                   help="json, or html: the article with its evidence highlighted (implies --spans); "
+                        "auto: html when -o ends in .html")
     p.set_defaults(func=_cmd_analyze)
 
     def labelled(p: argparse.ArgumentParser) -> None:
@@ -503,6 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=_positive, default=20, help="how many (default 20)")
     p.add_argument("--strategy", choices=("uncertainty", "stance", "diversity"), default="uncertainty")
     p.add_argument("--input-format", choices=("auto", "jsonl", "json", "csv", "tsv", "txt"), default="auto")
+    p.add_argument("--output-format", choices=("jsonl", "label-studio", "csv"), default="jsonl",
+                   help="jsonl: one suggestion per line; label-studio: tasks to import, with the model's frames and "
+                        "stances as pre-annotations (see framing.label_studio_config); csv: a sheet to label")
     p.set_defaults(func=_cmd_suggest)
 
     p = sub.add_parser("info", help="describe a model: codebook, versions, training data, metrics")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["FramingError", "InputTypeError", "InputFormatError", "LabelError", "CodebookError", "ModelFileError",
-           "NotFittedError", "DuplicateTextWarning"]
+           "NotFittedError", "DuplicateTextWarning", "NoSpansError", "ProfileError"]
 
 
 class FramingError(Exception):
@@ -36,3 +36,11 @@ class NotFittedError(FramingError, AttributeError):
 
 class DuplicateTextWarning(UserWarning):
     """Training records with the same text but different labels (see ``framing.duplicates``)."""
+
+
+class NoSpansError(FramingError, ValueError):
+    """Offsets asked of a result that was classified without ``spans=True``."""
+
+
+class ProfileError(FramingError, ValueError):
+    """Input that ``framing.profile`` cannot profile: names the missing column or the bad value."""

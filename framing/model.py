@@ -726,7 +726,7 @@ class FrameClassifier(_Params):
         empty = np.array([not any(c.isalnum() for c in t) for t in texts], dtype=bool)
         proba[empty] = 0.0
         stance = self._stance_proba(feats) if stances and len(self.stances_) else None
-        return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty, "n_tokens": n_tokens,
+        return {"proba": proba, "stance": stance, "X": feats["X"], "empty": empty, "n_tokens": n_tokens, "feats": feats,
                 "coverage": np.divide(n_known, np.maximum(n_tokens, 1)), "off_topic": self._off_topic(feats["X"])}
 
     def _off_topic(self, X: sp.csr_matrix) -> np.ndarray:
@@ -770,7 +770,7 @@ class FrameClassifier(_Params):
         return 2 * tp / denom if denom else 1.0
 
     def classify(self, texts: str | Sequence[str], *, threshold: float | None = None,
-                 batch_size: int = 2000) -> PassageResult | list[PassageResult]:
+                 batch_size: int = 2000, spans: bool = False) -> PassageResult | list[PassageResult]:
         """Frames, stances, scores and evidence for one passage or a list of passages.
 
         Parameters
@@ -781,6 +781,10 @@ class FrameClassifier(_Params):
             Overrides the model's ``threshold`` for this call.
         batch_size : int, default=2000
             Passages featurised together (bounds memory on long lists).
+        spans : bool, default=False
+            Also place the evidence in the text: offsets of every evidence item, each labelled
+            frame's strongest sentence and the cues behind its stance (see ``framing.evidence``).
+            Off by default: it costs time, and nothing else changes.
 
         Notes
         -----
@@ -788,7 +792,11 @@ class FrameClassifier(_Params):
         150 in paragraphs) is read as an article when the model was trained on passages: split into
         passages, classified, and combined by the document rule of :mod:`framing.documents`, the
         same answer as ``analyze`` and ``classify_articles`` give; its result is flagged
-        ``"article_length"``. Use ``analyze`` to see its passages.
+        ``"article_length"``. Use ``analyze`` to see its passages (and ``analyze(spans=True)`` for
+        evidence offsets into an article: such a result's evidence carries no spans).
+
+        A model fitted with ``off_topic`` labels (the shipped one is) gives a passage about
+        something else (sport, weather, business...) no frame and the flag ``"off_topic"``.
 
         Examples
         --------
@@ -796,6 +804,9 @@ class FrameClassifier(_Params):
         >>> r = framing.default_model().classify("Peacekeepers will guard the airport, as the treaty provides.")
         >>> r.labels
         ['stabilization']
+        >>> r = framing.default_model().classify("Peacekeepers will guard the airport.", spans=True)
+        >>> [(e.term, [r.text[a:b] for a, b in e.spans]) for e in r["stabilization"].evidence[:2]]
+        [('peacekeepers', ['Peacekeepers']), ('[cues: stabilization]', ['Peacekeepers'])]
         """
         items, single = check_texts(texts)
         self._check_fitted()
@@ -807,6 +818,10 @@ class FrameClassifier(_Params):
                 chunk = items[start : start + batch_size]
                 arrays = self._predict_arrays(chunk)
                 out = self._results(chunk, arrays, thr)
+                if spans:
+                    from .evidence import with_spans
+
+                    out = with_spans(self, chunk, out, arrays)
                 long = np.flatnonzero(arrays["n_tokens"] > PASSAGE_WORDS)  # the few that may be articles
                 if len(long) and reads_articles:
                     read_as_articles(self, chunk, out, long, thr)
@@ -833,7 +848,7 @@ class FrameClassifier(_Params):
             scores = map(dict, map(zip, repeat(stance_ids), stance.reshape(n * n_frames, -1).tolist()))
         # tuple.__new__: NamedTuple's own __new__ is a Python call
         preds = list(map(tuple.__new__, repeat(FramePrediction),
-                         zip(frames * n, proba.ravel().tolist(), stance_of, scores, evidence)))
+                         zip(frames * n, proba.ravel().tolist(), stance_of, scores, evidence, repeat(None), repeat(None))))
         order = np.argsort(-proba, axis=1, kind="stable").tolist()
         p_rows = proba.tolist()
         has_label = above.any(axis=1).tolist()
@@ -888,7 +903,8 @@ class FrameClassifier(_Params):
         # Every Evidence of the batch in one C-level pass, then sliced per pair.
         names = self.feature_names_
         made = list(map(tuple.__new__, repeat(Evidence),
-                        zip(map(names.__getitem__, X.indices[element[order]].tolist()), value[order].tolist())))
+                        zip(map(names.__getitem__, X.indices[element[order]].tolist()), value[order].tolist(),
+                            repeat(None))))
         starts = group_starts(pair)
         where = (rows * above.shape[1] + frames)[pair[starts]].tolist()
         for flat, start, end in zip(where, starts.tolist(), [*starts[1:].tolist(), len(pair)]):
@@ -1006,21 +1022,27 @@ class FrameClassifier(_Params):
         return names
 
     def analyze(self, text: str, *, threshold: float | None = None, max_words: int = 150,
-                window: int = 4) -> DocumentResult:
+                window: int = 4, spans: bool = False) -> DocumentResult:
         """Split an article into passages, classify each and profile the document.
+
+        Every passage carries its ``start`` and ``end`` in the article; with ``spans=True`` the
+        evidence carries its offsets too, into the article.
 
         Examples
         --------
         >>> import framing
         >>> doc = framing.default_model().analyze("Shops reopened on Monday.\\n\\nFlights resumed too.")
-        >>> len(doc.passages), doc.dominant
-        (2, [])
+        >>> len(doc.passages), doc.dominant, [(p.start, p.end) for p in doc.passages]
+        (2, [], [(0, 25), (27, 47)])
         """
         if not isinstance(text, str):
             raise InputTypeError(f"analyze() expects one article as a str, got {type(text).__name__}"
                                  + ("; use classify() for a list of passages" if isinstance(text, (list, tuple)) else ""))
+        from .evidence import place_in_article
+
         passages = split_passages(text, max_words=max_words, window=window)
-        results = self.classify(passages, threshold=threshold) if passages else []
+        results = self.classify(passages, threshold=threshold, spans=spans) if passages else []
+        results = place_in_article(results, text)
         return DocumentResult.from_passages(results, list(self.classes_), list(self.stances_))
 
 

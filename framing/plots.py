@@ -11,9 +11,14 @@ be styled further or saved with ``ax.figure.savefig(...)``.
 - :func:`plot_report`: per-frame precision, recall and F1 of an evaluation (or of CV folds).
 - :func:`plot_confusion`: the stance confusion matrix of an evaluation (or per-frame hits, misses
   and false alarms when the report has no stances).
+- :func:`plot_shares`: from a ``framing.profile`` table, each group's frame shares over time (lines
+  or stacked areas), one panel per group.
+- :func:`plot_groups`: from a ``framing.profile`` table, a group x frame heatmap of shares (or net
+  endorsement), each cell annotated with its stance counts.
 
 Colours are the Okabe-Ito palette (readable with colour-blindness); stances always take the same
-colour, given by :data:`STANCE_COLORS`.
+colour, given by :data:`STANCE_COLORS`, and frames the colour of their place in the codebook,
+:data:`FRAME_COLORS` (the hues of the highlights in the HTML view of results).
 """
 
 from __future__ import annotations
@@ -27,11 +32,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import DocumentResult, PassageResult
     from .training import EvaluationReport
 
-__all__ = ["plot_passage", "plot_profile", "plot_report", "plot_confusion", "STANCE_COLORS"]
+__all__ = ["plot_passage", "plot_profile", "plot_report", "plot_confusion", "plot_shares", "plot_groups",
+           "STANCE_COLORS", "FRAME_COLORS"]
 
 #: Colour of each default stance; other stance ids take the next colours of the palette.
 STANCE_COLORS = {"endorsed": "#0072B2", "reported": "#E69F00", "disputed": "#CC79A7"}
 _EXTRA_COLORS = ("#009E73", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+#: Colour of each frame, by its place in the codebook (a longer codebook cycles through them).
+FRAME_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#C9B800", "#0072B2", "#D55E00", "#CC79A7", "#666666")
 _NO_STANCE = "#7F7F7F"
 _UNLABELLED = "#D9D9D9"
 _METRIC_COLORS = {"precision": "#56B4E9", "recall": "#E69F00", "f1": "#0072B2"}
@@ -585,4 +593,198 @@ def plot_confusion(report: "EvaluationReport | Sequence[EvaluationReport] | Mapp
     ax.set_xlabel(xlabel)
     n = sum(r.n_passages for r in reports)
     ax.set_title(f"{title}; {n} passages" + (", rows normalised" if normalize else ""), fontsize=10, loc="left")
+    return ax
+
+
+# ------------------------------------------------------------------------------------------
+# Corpus profiles (framing.profile)
+# ------------------------------------------------------------------------------------------
+
+def _profile_table(table: Any, who: str) -> tuple[Any, str | None, str | None, list[str], list[str]]:
+    """The table, its group and period columns, frames and stances (from ``framing.profile``)."""
+    attrs = getattr(table, "attrs", {}) or {}
+    if not hasattr(table, "columns") or "frame" not in getattr(table, "columns", ()) or "frames" not in attrs:
+        raise TypeError(f"{who} expects the table framing.profile returns; got {type(table).__name__}")
+    return table, attrs.get("by"), attrs.get("over"), list(attrs["frames"]), list(attrs.get("stances", []))
+
+
+def plot_shares(table: Any, *, frames: Sequence[str] | None = None, groups: Sequence[Any] | None = None,
+                kind: str = "lines", stance: str | None = None, ax: "Axes | None" = None) -> list["Axes"]:
+    """Each group's frame shares over time, from a ``framing.profile`` table: one panel per group.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        What ``framing.profile(..., over=...)`` returns.
+    frames : list of str, optional
+        Frames to draw (default: every frame carried at least once).
+    groups : list, optional
+        Groups to draw, in this order (default: all).
+    kind : {"lines", "area"}, default="lines"
+        ``"lines"``: one line per frame. ``"area"``: the shares stacked (a passage carrying two frames
+        counts in both, so a stack can pass 100%).
+    stance : str, optional
+        Draw the share of units carrying the frame *with this stance* (e.g. ``"endorsed"``) instead
+        of in any stance.
+    ax : matplotlib Axes, optional
+        Where to draw when there is one group; default: a new figure.
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+        One per group, sharing both axes (so the same date is at the same place in every panel).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import framing
+    >>> from framing.plots import plot_shares
+    >>> texts = ["Soldiers opened fire on the rally.", "Fuel prices doubled and the oil towns struck.",
+    ...          "Police detained hundreds of strikers.", "Prices rose again and workers marched."]
+    >>> table = framing.profile(framing.classify(texts), by=["a", "a", "b", "b"],
+    ...                         over=["2022-01-03", "2022-02-04", "2022-01-05", "2022-02-12"], freq="M")
+    >>> axes = plot_shares(table)
+    >>> [a.get_title(loc="left") for a in axes]
+    ['a', 'b']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    table, by, over, all_frames, stances = _profile_table(table, "plot_shares")
+    if over is None:
+        raise ValueError("plot_shares needs a time axis: make the table with framing.profile(..., over=<date column>)")
+    if kind not in ("lines", "area"):
+        raise ValueError(f"kind must be 'lines' or 'area'; got {kind!r}")
+    column = "share" if stance is None else f"share_{stance}"
+    if column not in table.columns:
+        raise ValueError(f"unknown stance {stance!r}; stances: {', '.join(stances) or 'none'}")
+    carried = [f for f in all_frames if table.loc[table["frame"] == f, "count"].sum() > 0]
+    shown = _check_frames(frames, all_frames) if frames is not None else carried
+    present = list(dict.fromkeys(table[by].tolist())) if by is not None else [None]
+    if groups is not None:
+        missing = [g for g in groups if g not in present]
+        if missing:
+            raise ValueError(f"unknown group {missing[0]!r}; groups: {', '.join(map(str, present))}")
+        present = list(groups)
+    plt = _pyplot()
+    if ax is not None and len(present) == 1:
+        axes = [_new_axes(ax, (8.0, 3.5))]
+    else:
+        ncols = min(3, len(present))
+        nrows = math.ceil(len(present) / ncols)
+        fig, grid = plt.subplots(nrows, ncols, figsize=(4.6 * ncols + 1.8, 3.0 * nrows + 0.8), sharex=True,
+                                 sharey=True, squeeze=False, layout="constrained")
+        axes = list(grid.ravel())
+        for extra in axes[len(present):]:
+            extra.set_visible(False)
+        axes = axes[: len(present)]
+    colors = {f: FRAME_COLORS[all_frames.index(f) % len(FRAME_COLORS)] for f in all_frames}
+    for a, group in zip(axes, present):
+        rows = table if group is None else table[table[by] == group]
+        wide = rows.pivot_table(index=over, columns="frame", values=column, aggfunc="sum", observed=False)
+        wide = wide.reindex(columns=shown).fillna(0.0).sort_index()
+        if kind == "lines":
+            for f in shown:
+                a.plot(wide.index, wide[f], marker="o", markersize=3, linewidth=1.5, color=colors[f], label=f)
+        elif len(wide):
+            a.stackplot(wide.index, [wide[f].to_numpy() for f in shown], colors=[colors[f] for f in shown],
+                        labels=shown, alpha=0.85)
+        a.yaxis.set_major_formatter(_percent_formatter())
+        a.set_title("all" if group is None else str(group), fontsize=10, loc="left")
+        a.tick_params(axis="x", labelsize=8, rotation=30, labelbottom=True)
+        a.grid(axis="y", color="#EEEEEE")
+    unit = table.attrs.get("unit", "passage")
+    what = f"share of {unit}s carrying the frame" + (f", {stance}" if stance else "")
+    axes[0].set_ylabel(what, fontsize=8)
+    axes[-1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="frame", title_fontsize=8)
+    return axes
+
+
+def plot_groups(table: Any, *, value: str = "share", frames: Sequence[str] | None = None,
+                ax: "Axes | None" = None, cmap: str | None = None) -> "Axes":
+    """A group x frame heatmap of a ``framing.profile`` table, all periods together, with stance.
+
+    Each cell is coloured by ``value`` and annotated with the share and the counts of the units
+    carrying the frame in each stance (``endorsed/reported/disputed``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        What ``framing.profile`` returns (with or without a time axis).
+    value : str, default="share"
+        ``"share"`` (of the group's units carrying the frame), a stance id (share carrying it with
+        that stance) or ``"net"`` ((endorsed - disputed) / units, from -1 to 1).
+    frames : list of str, optional
+        Frames to show, in this order (default: all, in codebook order).
+    ax : matplotlib Axes, optional
+    cmap : str, optional
+        Default ``"Blues"``, or ``"RdBu"`` for ``"net"``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import framing
+    >>> from framing.plots import plot_groups
+    >>> texts = ["Soldiers opened fire on the rally.", "Fuel prices doubled and the oil towns struck.",
+    ...          "Police detained hundreds of strikers.", "Prices rose again and workers marched."]
+    >>> table = framing.profile(framing.classify(texts), by=["a", "a", "b", "b"], over=None)
+    >>> ax = plot_groups(table, value="net")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['a', 'b']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import numpy as np
+
+    table, by, _, all_frames, stances = _profile_table(table, "plot_groups")
+    shown = _check_frames(frames, all_frames)
+    valid = ["share", "net", *stances]
+    if value not in valid:
+        raise ValueError(f"value must be one of {', '.join(repr(v) for v in valid)}; got {value!r}")
+    if value == "net" and not {"endorsed", "disputed"} <= set(stances):
+        raise ValueError(f"value='net' needs the stances 'endorsed' and 'disputed'; stances here: "
+                         f"{', '.join(stances) or 'none'}")
+    keys = [by] if by is not None else []
+    summed = table.groupby(keys + ["frame"], sort=False, observed=True)[["units", "count", *stances]].sum() \
+        if keys else table.groupby(["frame"], sort=False, observed=True)[["units", "count", *stances]].sum()
+    groups = list(dict.fromkeys(table[by].tolist())) if by is not None else ["all"]
+
+    def cell(group: Any, frame: str) -> Any:
+        return summed.loc[(group, frame)] if by is not None else summed.loc[frame]
+
+    data = np.zeros((len(groups), len(shown)))
+    notes = [["" for _ in shown] for _ in groups]
+    for i, g in enumerate(groups):
+        for j, f in enumerate(shown):
+            c = cell(g, f)
+            units = max(float(c["units"]), 1.0)
+            if value == "share":
+                data[i, j] = c["count"] / units
+            elif value == "net":
+                data[i, j] = (c["endorsed"] - c["disputed"]) / units
+            else:
+                data[i, j] = c[value] / units
+            split = "/".join(f"{int(c[s])}" for s in stances)
+            notes[i][j] = f"{c['count'] / units:.0%}" + (f"\n{split}" if stances and c["count"] else "")
+    ax = _new_axes(ax, (1.0 * len(shown) + 3.2, 0.55 * len(groups) + 2.4))
+    if value == "net":
+        top = max(float(np.abs(data).max()), 1e-9)
+        vmin, vmax, cmap = -top, top, cmap or "RdBu"
+    else:
+        vmin, vmax, cmap = 0.0, max(float(data.max()), 1e-9), cmap or "Blues"
+    image = ax.imshow(data, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    for i in range(data.shape[0]):
+        for j in range(data.shape[1]):
+            dark = abs(data[i, j]) > 0.6 * max(abs(vmin), vmax)
+            ax.text(j, i, notes[i][j], ha="center", va="center", fontsize=7, color="white" if dark else "black")
+    ax.set_xticks(range(len(shown)), shown, rotation=35, ha="right")
+    ax.set_yticks(range(len(groups)), [str(g) for g in groups])
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    bar.ax.yaxis.set_major_formatter(_percent_formatter())
+    unit = table.attrs.get("unit", "passage")
+    described = {"share": f"share of {unit}s carrying the frame",
+                 "net": f"net endorsement: (endorsed - disputed) / {unit}s"}.get(value, f"share of {unit}s, {value}")
+    counts = f"; cell text: share, then {'/'.join(stances)} counts" if stances else ""
+    ax.set_title(f"{described}{counts}", fontsize=9, loc="left")
     return ax

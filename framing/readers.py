@@ -155,8 +155,13 @@ def _label(value: Any, where: str, field: str) -> Any:
 
 def _parse_cell(cell: str, where: str, stances: Sequence[str], sep: str = ";") -> Any:
     """Parse ``"frame[:stance];frame[:stance]"`` into a list (no stances) or a dict."""
+    return _parse_items(cell.split(sep), where, stances)
+
+
+def _parse_items(items: Iterable[str], where: str, stances: Sequence[str]) -> Any:
+    """Parse ``["frame[:stance]", ...]`` into a list (no stances) or a dict."""
     pairs: list[tuple[str, str | None]] = []
-    for item in cell.split(sep):
+    for item in items:
         item = item.strip()
         if not item:
             continue

@@ -259,27 +259,31 @@ def assemble(passes: Iterable[dict[str, Any]], pool: dict[str, dict[str, Any]]) 
 
 def agreement_section(passes: Sequence[dict[str, Any]]) -> str:
     """Markdown for the data card: agreement of the blind second pass with the first, per frame."""
-    from .agreement import agreement
+    from .codebooks import default_codebook
+    from .reliability import agreement
 
     both = [p for p in passes if p.get("second") and not p.get("excluded")]
     if not both:
         return ""
-    res = agreement([(p["first"]["frames"], p["second"]["frames"]) for p in both])
+    res = agreement([p["first"]["frames"] for p in both], [p["second"]["frames"] for p in both],
+                    codebook=default_codebook(), names=("first pass", "second pass"))
     changed = sum(p["final"] != p["first"]["frames"] for p in both)
     lines = [
-        f"Agreement of the blind second pass with the first, on the {res['passages']} passages both labelled, "
+        f"Agreement of the blind second pass with the first, on the {res.passages} passages both labelled, "
         "before adjudication:",
         "",
-        f"- Frame presence: micro-F1 {res['micro_f1']}; exact match of the whole label set {res['exact_match']}.",
-        f"- Stance, on the {res['stance_pairs']} (passage, frame) pairs both passes found: "
-        f"{res['stance_agreement']} agreement.",
+        f"- Frame presence: micro-F1 {round(res.micro_f1, 3)}; exact match of the whole label set "
+        f"{round(res.exact_match, 3)}.",
+        f"- Stance, on the {res.stance_pairs} (passage, frame) pairs both passes found: "
+        f"{round(res.stance_agreement, 3)} agreement.",
         "",
         "| frame | F1 | Cohen's kappa | first pass | second pass |",
         "|---|---|---|---|---|",
-        *(f"| {f} | {m['f1']} | {m['kappa']} | {m['first']} | {m['second']} |" for f, m in res["per_frame"].items()),
+        *(f"| {f} | {round(m['f1'], 3)} | {round(m['kappa'], 3)} | {m['n_a']} | {m['n_b']} |"
+          for f, m in res.per_frame.items()),
         "",
-        f"The {sum(p['first']['frames'] != p['second']['frames'] for p in both)} passages where the passes "
-        "differed were adjudicated against the codebook by a reader who saw both label sets and both notes; "
+        f"The {len(res.disagreements)} passages where the passes differed were adjudicated against the codebook "
+        "by a reader who saw both label sets and both notes (in random order, not knowing which pass was which); "
         f"the adjudication changed the first pass's label on {changed}.",
     ]
     return "\n".join(lines)

@@ -13,7 +13,8 @@ from itertools import repeat
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Sequence
 
-__all__ = ["Evidence", "FramePrediction", "PassageResult", "FrameProfile", "DocumentResult", "require_pandas"]
+__all__ = ["Evidence", "Sentence", "FramePrediction", "PassageResult", "FrameProfile", "DocumentResult",
+           "require_pandas"]
 
 
 @contextmanager
@@ -65,13 +66,44 @@ def require_pandas(what: str = "to_frame()"):
 
 
 class Evidence(NamedTuple):
-    """A term or signal that pushed a frame's score, with its contribution (in logit units)."""
+    """A term or signal that pushed a score, with its contribution (in logit units).
+
+    ``spans`` are the ``(start, end)`` character offsets of the words or marks it came from, in
+    the text that was classified (the passage; the article for ``analyze``), as written there:
+    ``text[start:end]``. ``None`` unless spans were asked for (``classify(..., spans=True)``); an
+    empty tuple for a feature with no place in the text (a passage's length).
+    """
 
     term: str
     weight: float
+    spans: tuple[tuple[int, int], ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"term": self.term, "weight": round(self.weight, 4)}
+        """``{"term", "weight"}``, and ``"spans"`` (a list of ``[start, end]``) when they were computed.
+
+        Examples
+        --------
+        >>> Evidence("terrorist", 2.5, ((5, 15),)).to_dict()
+        {'term': 'terrorist', 'weight': 2.5, 'spans': [[5, 15]]}
+        """
+        d: dict[str, Any] = {"term": self.term, "weight": round(self.weight, 4)}
+        if self.spans is not None:
+            d["spans"] = [[a, b] for a, b in self.spans]
+        return d
+
+
+class Sentence(NamedTuple):
+    """The sentence that carries a frame most: its offsets and its own score for the frame.
+
+    ``score`` is the calibrated probability the model gives the sentence alone for the frame.
+    """
+
+    start: int
+    end: int
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "score": round(self.score, 6)}
 
 
 class FramePrediction(NamedTuple):
@@ -84,6 +116,14 @@ class FramePrediction(NamedTuple):
     the passage carried it (``None`` without a stance model). ``evidence`` lists the
     features that raised the score most, for each labelled frame (empty for the others: use
     ``model.explain(text, frame)`` to see what moved any frame's score, up or down).
+
+    With ``classify(..., spans=True)`` (and ``analyze(..., spans=True)``), each evidence item has
+    its ``spans`` in the text, and each labelled frame names its strongest ``sentence`` and the
+    ``stance_evidence``: the cues that moved its stance (attribution, quotation, scare quotes,
+    negation, mockery, words...), each with its contribution to the chosen stance and its spans
+    (words made only of function words are left out, as in ``evidence``).
+    Both are ``None`` when spans were not asked for; for a frame that is not labelled,
+    ``sentence`` is ``None`` and ``stance_evidence`` empty.
     """
 
     frame: str
@@ -91,17 +131,25 @@ class FramePrediction(NamedTuple):
     stance: str | None
     stance_scores: dict[str, float] | None
     evidence: tuple[Evidence, ...] = ()
+    sentence: Sentence | None = None
+    stance_evidence: tuple[Evidence, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         scores = self.stance_scores
-        return {
+        out = {
             "frame": self.frame,
             "score": round(self.score, 6),
             "stance": self.stance,
             # map(round, ...) rounds in C; a dict comprehension costs a Python step per value
             "stance_scores": None if scores is None else dict(zip(scores, map(round, scores.values(), repeat(6)))),
-            "evidence": [{"term": term, "weight": round(weight, 4)} for term, weight in self.evidence],
         }
+        if self.stance_evidence is None:  # spans not asked for: the hot path of classify_corpus
+            out["evidence"] = [{"term": term, "weight": round(weight, 4)} for term, weight, _ in self.evidence]
+            return out
+        out["evidence"] = [e.to_dict() for e in self.evidence]
+        out["sentence"] = None if self.sentence is None else self.sentence.to_dict()
+        out["stance_evidence"] = [e.to_dict() for e in self.stance_evidence]
+        return out
 
 
 @dataclass(frozen=True)
@@ -123,7 +171,14 @@ class PassageResult:
         of the words are known to the model, as with non-English text, emoji or noise: read scores
         with care), ``"article_length"`` (``classify`` was given an article: it was split into
         passages and answered by the document rule of :mod:`framing.documents`; ``analyze`` shows
-        the passages).
+        the passages), ``"off_topic"`` (about something else than the codebook's crises: no frame).
+    start, end : int or None
+        For a passage of ``analyze(article)``: where it lies in the article. ``article[start:end]``
+        is the passage as written there (``text`` is the same words with the white space
+        collapsed). ``None`` for ``classify``.
+    article : str or None
+        The article of an ``analyze`` passage (the one string, shared by all its passages); the
+        spans of its evidence are offsets into it.
     """
 
     text: str
@@ -131,6 +186,9 @@ class PassageResult:
     frames: list[FramePrediction]
     threshold: float
     flags: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
+    article: str | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def _make(cls, text: str, labels: list[str], frames: list[FramePrediction], threshold: float,
@@ -152,15 +210,35 @@ class PassageResult:
         """Stance of each labelled frame, best first."""
         return {f: self[f].stance for f in self.labels}
 
+    @property
+    def has_spans(self) -> bool:
+        """Whether the evidence carries its offsets (``classify(..., spans=True)``)."""
+        return any(p.stance_evidence is not None for p in self.frames)
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form: text, labels, frames (and flags, threshold)."""
-        return {
+        """JSON-serialisable form: text, labels, frames (and flags, threshold; ``start`` and ``end``
+        for a passage of ``analyze``)."""
+        out = {
             "text": self.text,
             "labels": list(self.labels),
             "frames": [p.to_dict() for p in self.frames],
             "threshold": self.threshold,
             "flags": list(self.flags),
         }
+        if self.start is not None:
+            out["start"], out["end"] = self.start, self.end
+        return out
+
+    def spans_frame(self):
+        """One row per highlighted span (pandas DataFrame), for results with spans.
+
+        Columns: ``frame``, ``kind`` (``"evidence"``, ``"stance"`` or ``"sentence"``), ``term``,
+        ``weight`` (the contribution; the sentence's own score for ``"sentence"``), ``stance``,
+        ``start``, ``end`` and ``surface``, the text as written there.
+        """
+        from .render import spans_table
+
+        return spans_table([self])
 
     def to_frame(self):
         """One row per frame: score, stance, stance scores, whether labelled, top evidence (pandas)."""
@@ -181,14 +259,9 @@ class PassageResult:
         return f"PassageResult({text!r} -> {shown})"
 
     def _repr_html_(self) -> str:
-        rows = []
-        for p in sorted(self.frames, key=lambda p: -p.score):
-            style = "font-weight:bold" if p.frame in self.labels else "color:#888"
-            ev = ", ".join(f"{html.escape(e.term)} ({e.weight:+.2f})" for e in p.evidence[:4])
-            rows.append(f"<tr style='{style}'><td>{html.escape(p.frame)}</td><td>{p.score:.2f}</td>"
-                        f"<td>{html.escape(str(p.stance or ''))}</td><td>{ev}</td></tr>")
-        return (f"<div><p>{html.escape(self.text[:400])}</p><table><tr><th>frame</th><th>score</th>"
-                f"<th>stance</th><th>evidence</th></tr>{''.join(rows)}</table></div>")
+        from .render import passage_html
+
+        return passage_html(self)
 
 
 @dataclass(frozen=True)
@@ -301,6 +374,14 @@ class DocumentResult:
             rows.append(row)
         return pd.DataFrame(rows).set_index("passage")
 
+    def spans_frame(self):
+        """One row per highlighted span of every passage (pandas DataFrame), for ``analyze(...,
+        spans=True)``: as ``PassageResult.spans_frame`` with a ``passage`` column; offsets are into
+        the article."""
+        from .render import spans_table
+
+        return spans_table(self.passages, passage_column=True)
+
     def __repr__(self) -> str:
         return f"DocumentResult({len(self.passages)} passages; frames: {self.labels}; dominant: {self.dominant})"
 
@@ -311,6 +392,11 @@ class DocumentResult:
             + "".join(f"<td>{c}</td>" for c in p.stance_counts.values()) + "</tr>"
             for f, p in sorted(self.profile.items(), key=lambda kv: -kv[1].share)
         )
-        return (f"<div><p>{len(self.passages)} passages; dominant endorsed frames: "
-                f"{html.escape(', '.join(self.dominant) or 'none')}</p><table><tr><th>frame</th><th>share</th>"
-                f"<th>mean</th><th>max</th>{head}</tr>{rows}</table></div>")
+        table = (f"<div><p>{len(self.passages)} passages; dominant endorsed frames: "
+                 f"{html.escape(', '.join(self.dominant) or 'none')}</p><table><tr><th>frame</th><th>share</th>"
+                 f"<th>mean</th><th>max</th>{head}</tr>{rows}</table></div>")
+        if self.passages and self.passages[0].has_spans:  # analyze(..., spans=True): the article, highlighted
+            from .render import document_html
+
+            return document_html(self) + table
+        return table

@@ -76,6 +76,10 @@ def normalize(text: str) -> str:
     broken by a line-end or OCR hyphen ("collea- gues" -> "collea-gues", which the vectorizer
     resolves against its vocabulary).
 
+    ``framing.spans.text_map`` replays these steps to trace each character back to the text as
+    given (for evidence offsets): a change here must be made there too (``tests/test_spans.py``
+    fails until it is).
+
     Parameters
     ----------
     text : str

@@ -205,3 +205,18 @@ def test_a_frame_that_is_not_labelled_has_no_stance_but_keeps_its_stance_scores(
     everything = framing.classify(PASSAGE, threshold=0.0)  # every frame labelled: every frame has its stance
     assert all(p.stance == max(p.stance_scores, key=p.stance_scores.get) for p in everything.frames)
     assert [p.stance_scores for p in everything.frames] == [p.stance_scores for p in r.frames]
+
+
+def test_public_names_are_what_they_say_even_after_every_module_is_imported():
+    """A submodule named like a public function (framing/profile.py, framing/agreement.py) would
+    replace the function on the package once imported; every public name must stay itself."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    for info in pkgutil.iter_modules(framing.__path__):
+        if info.name != "__main__":
+            importlib.import_module(f"framing.{info.name}")
+    for name in framing.__all__:
+        value = getattr(framing, name)
+        assert not inspect.ismodule(value), f"framing.{name} is the module {value.__name__}"

@@ -22,6 +22,7 @@ POSITIVE = (
     "latency_p50_ms", "latency_p99_ms", "import_s", "import_with_api_s", "first_call_s", "model_load_s",
     "stream_peak_rss_mb", "stream_rss_after_model_load_mb", "stream_pps", "stream_passages", "model_size_mb",
     "train_full_s", "train_full_passages", "train_full_blas1_s", "classify_blas1_pps", "latency_p50_blas1_ms",
+    "classify_spans_pps", "spans_throughput_passages",
 )
 SCORES = ("micro_f1", "macro_f1", "endorsed_f1", "stance_accuracy")
 
@@ -50,6 +51,8 @@ def test_quick_run_reports_every_framing_figure(quick_result):
     bad = {k: fw.get(k) for k in POSITIVE if not _positive(fw.get(k))}
     assert not bad, f"missing or non-positive figures: {bad}"
     assert fw["latency_p99_ms"] >= fw["latency_p50_ms"]
+    assert math.isfinite(fw["spans_cost"]) and fw["spans_cost"] < 1.0
+    assert all(_positive(r["plain_pps"]) and _positive(r["spans_pps"]) for r in fw["spans_rounds"])
     assert fw["stream_peak_rss_mb"] >= fw["stream_rss_after_model_load_mb"]
     assert fw["classify_corpus_status"] == "ok"
     assert {k: fw[k] for k in SCORES if not _score(fw[k])} == {}
@@ -84,9 +87,11 @@ def test_quick_run_describes_machine_passages_and_targets(quick_result):
     assert 40 <= passages["mean_words"] <= 90 and "seed" in passages["how"]
     assert result["split"]["test_passages"] > 0 and result["split"]["fit_passages"] > 0
     targets = result["targets"]
-    assert len(targets) == 10
+    assert len(targets) == 11
     for t in targets:
         assert _positive(t["value"]) and isinstance(t["met"], bool), t
+    spans = next(t for t in targets if t["key"] == "spans_cost")
+    assert spans["met"] is True and (spans["value"] <= 0.15 or spans["note"] == "only when asked")
     assert "| Target | Measured | Goal | Met |" in stdout and "cores" in stdout
 
 

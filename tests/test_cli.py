@@ -115,6 +115,30 @@ def test_classify_summary_lines(monkeypatch, capsys):
     assert out[1] == "2\tno frame" and out[2] == "3\tno frame  [empty]"
 
 
+def test_classify_spans(tmp_path, model_dir, capsys):
+    src = tmp_path / "in.jsonl"
+    text = "Riot police beat the 'peaceful' strikers and detained dozens."
+    src.write_text(json.dumps({"id": "a", "text": text}) + "\n" + json.dumps({"id": "b", "text": "Calm."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["classify", str(src), "-o", str(out), "--model", str(model_dir), "--spans", "-q"]) == 0
+    got = lines(out.read_text())
+    frame = next(f for f in got[0]["frames"] if f["frame"] == "repression")
+    assert got[0]["labels"] == ["repression"] and frame["sentence"]["start"] == 0
+    surfaces = {text[a:b] for e in frame["evidence"] for a, b in e["spans"]}
+    assert {"Riot police", "detained"} <= surfaces
+    assert "sentence" not in lines(batch_plain(src, tmp_path, model_dir))[0]["frames"][0]
+    for bad, message in [(["-o", str(tmp_path / "o.csv")], "spans are written to JSONL output only"),
+                         (["--articles"], "spans are not available for whole articles")]:
+        assert main(["classify", str(src), "--model", str(model_dir), "--spans", "-q", *bad]) == 2
+        assert message in capsys.readouterr().err
+
+
+def batch_plain(src, tmp_path, model_dir) -> str:
+    out = tmp_path / "plain.jsonl"
+    assert main(["classify", str(src), "-o", str(out), "--model", str(model_dir), "-q"]) == 0
+    return out.read_text()
+
+
 def test_classify_bad_input_and_bad_model_exit_2(tmp_path, model_dir, capsys):
     assert main(["classify", str(tmp_path / "missing.jsonl"), "--model", str(model_dir)]) == 2
     assert "input file not found" in capsys.readouterr().err
@@ -153,6 +177,17 @@ def test_analyze_article(tmp_path, model_dir, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert len(doc["passages"]) == 2 and doc["passages"][1]["labels"] == ["popular_revolt"]
     assert set(doc["profile"]) == {"repression", "popular_revolt"}
+    assert [(p["start"], p["end"]) for p in doc["passages"]] == [(0, 21), (23, 23 + len(STRIKE))]
+    assert "sentence" not in doc["passages"][1]["frames"][0]
+    assert main(["analyze", str(article), "--model", str(model_dir), "--spans"]) == 0
+    located = json.loads(capsys.readouterr().out)["passages"][1]
+    text = article.read_text(encoding="utf-8")
+    frame = next(f for f in located["frames"] if f["frame"] == "popular_revolt")
+    assert {text[a:b] for e in frame["evidence"] for a, b in e["spans"]} >= {"strike", "wages"}
+    page = tmp_path / "article.html"
+    assert main(["analyze", str(article), "--model", str(model_dir), "-o", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "popular_revolt" in html and "background:" in html
 
 
 def test_train_evaluate_info_suggest_round_trip(tmp_path, model_dir, labelled, capsys):
@@ -175,6 +210,18 @@ def test_train_evaluate_info_suggest_round_trip(tmp_path, model_dir, labelled, c
     picks = lines(capsys.readouterr().out)
     assert len(picks) == 2 and all("near the threshold" in p["reason"] for p in picks)
     assert all(p["id"] == p["index"] + 1 for p in picks)  # ids are line numbers
+    tasks_file = tmp_path / "tasks.json"
+    assert main(["suggest", str(pool), "--model", str(model_dir), "-n", "2", "--output-format", "label-studio",
+                 "-o", str(tasks_file)]) == 0
+    tasks = json.loads(tasks_file.read_text(encoding="utf-8"))
+    assert [t["data"]["id"] for t in tasks] == [p["id"] for p in picks]
+    assert all(t["predictions"][0]["model_version"].startswith("framing ") for t in tasks)
+    sheet = tmp_path / "tasks.csv"
+    assert main(["suggest", str(pool), "--model", str(model_dir), "-n", "2", "--output-format", "csv",
+                 "-o", str(sheet)]) == 0
+    assert framing.read_csv(sheet).ids == [str(p["id"]) for p in picks]
+    assert main(["suggest", str(pool), "--model", str(model_dir), "--output-format", "csv"]) == 2
+    assert "--output-format csv writes a file; give it with -o" in capsys.readouterr().err
 
 
 def test_train_on_semeval_layouts(tmp_path, capsys):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from framing.agreement import agreement
-from framing.corpus import (MAX_REPEATED_5GRAM_SHARE, SPLITS, Record, check_real_targets, check_targets, corpus_dir,
-                            datacard, load_corpus, near_duplicates, real_dir, repeated_ngram_share, split,
-                            validate_corpus)
+import framing
+from framing.corpus import (MAX_REPEATED_5GRAM_SHARE, SPLITS, Record, agreement_section, check_real_targets,
+                            check_targets, corpus_dir, datacard, load_corpus, near_duplicates, real_dir,
+                            repeated_ngram_share, split, validate_corpus)
 from framing.realtext import check_against_pool, find_pool, load_pool, real_split, split_group
+from framing.reliability import agreement
 
 
 @pytest.fixture(scope="module")
@@ -135,8 +137,15 @@ def test_second_pass_covers_ten_percent_and_is_reproducible(corpus):
     for r in rows:  # the corpus holds the adjudicated label where the passes differed
         if r["first"] != r["second"]:
             assert labels[r["id"]] == r["resolution"]["frames"]
-    res = agreement([(r["first"], r["second"]) for r in rows])
-    assert 0.8 < res["micro_f1"] <= 1.0 and res["passages"] == len(rows)
+    res = agreement([r["first"] for r in rows], [r["second"] for r in rows], codebook=framing.codebook())
+    assert 0.8 < res.micro_f1 <= 1.0 and res.passages == len(rows)
+    assert len(res.disagreements) == sum(r["first"] != r["second"] for r in rows)
+
+
+def test_the_data_card_reports_the_second_pass_as_it_stands():
+    """DATACARD.md is generated: its label-consistency section is what agreement_section() writes."""
+    card = (Path(__file__).resolve().parents[1] / "DATACARD.md").read_text(encoding="utf-8")
+    assert agreement_section() in card
 
 
 def test_datacard_matches_the_corpus(corpus):

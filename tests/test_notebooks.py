@@ -90,6 +90,26 @@ def test_own_codebook_passages_are_well_formed():
     assert not labelled_groups & pool_groups, "pool stories must not appear among the labelled ones"
 
 
+def test_real_text_passages_carry_their_source_licence_and_attribution():
+    lines = (NOTEBOOKS_DIR / "data" / "realtext_crises.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert 200 <= len(rows) <= 400 and len({r["id"] for r in rows}) == len(rows)
+    licences = {"kremlin": "Creative Commons Attribution 4.0", "ungdc": "public domain", "whitehouse": "public domain"}
+    attributions = {"kremlin": "en.kremlin.ru, CC BY 4.0", "ungdc": "doi:10.7910/DVN/0TJX8Y",
+                    "whitehouse": "The White House"}
+    for r in rows:
+        assert set(r) == {"id", "corpus", "doc", "para", "date", "country", "title", "url", "licence", "attribution",
+                          "text", "crisis"}, r["id"]
+        assert r["id"].startswith(r["corpus"] + ":") and r["corpus"] in licences
+        assert licences[r["corpus"]] in r["licence"] and attributions[r["corpus"]] in r["attribution"], r["id"]
+        assert r["url"].startswith("http") and r["date"] and 25 <= len(r["text"].split()) <= 260, r["id"]
+        assert r["crisis"] in {"belarus", "ukraine", "kazakhstan", "georgia", "syria"}
+        if r["corpus"] == "whitehouse":  # no briefing or interview pages: they hold journalists' words
+            assert not any(k in r["doc"] for k in ("press-briefing", "press-gaggle", "interview")), r["id"]
+    readme = (NOTEBOOKS_DIR / "data" / "README.md").read_text(encoding="utf-8")
+    assert "realtext_crises.jsonl" in readme and "CC BY 4.0" in readme and "public domain" in readme
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes_from_a_clean_kernel(path, tmp_path):

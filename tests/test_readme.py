@@ -13,10 +13,11 @@ def test_readme_example_sections_run_as_shown(monkeypatch):
     monkeypatch.chdir(README.parent)  # the article example opens a file by its repository path
     text = README.read_text("utf-8")
     blocks = []
-    for heading in ("## Example", "## Analyse a whole article"):
+    for heading in ("## Example", "## Analyse a whole article", "## See the evidence in the text",
+                    "## Corpus profiles: who frames what, and when", "## A labelling round trip"):
         section = text.split(heading, 1)[1].split("\n## ", 1)[0]
         blocks += re.findall(r"```python\n(.*?)```", section, flags=re.S)
-    assert len(blocks) >= 3
+    assert len(blocks) >= 6
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     globs: dict = {}
     for i, block in enumerate(blocks):
