@@ -135,6 +135,10 @@ def fold_accents(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 _VOWELS = frozenset("aeiouy")
+# Words the suffix rules would turn into another word: "noted" -> "not" would count every note as a
+# negation, "willing" -> "will" and "granted" -> "grant" (the colour-revolution cue "grants").
+_STEM_EXCEPTIONS = {"noted": "note", "noting": "note", "willing": "willing", "willingly": "willing",
+                    "granted": "granted", "owned": "owned", "owning": "owned"}
 
 
 def light_stem(word: str) -> str:
@@ -147,9 +151,13 @@ def light_stem(word: str) -> str:
     --------
     >>> [light_stem(w) for w in ["terrorists", "protested", "protesting", "countries", "stopped"]]
     ['terrorist', 'protest', 'protest', 'country', 'stop']
+    >>> [light_stem(w) for w in ["noted", "notes", "granted", "grants", "willing"]]
+    ['note', 'note', 'granted', 'grant', 'willing']
     """
     if len(word) <= 3 or not word.isalpha():
         return word
+    if word in _STEM_EXCEPTIONS:
+        return _STEM_EXCEPTIONS[word]
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses") or word.endswith(("ches", "shes", "xes", "zes")):
