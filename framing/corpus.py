@@ -588,8 +588,9 @@ def agreement_section(path: str | Path | None = None) -> str:
                     names=("first pass", "second pass"))
     resolved = sum(1 for r in rows if r["first"] != r["second"])
     lines = [
-        f"Independent second-pass annotators (three, each on its own share) labelled {res.passages} passages "
-        "(a fixed 11% sample: sha256(id + ':second-pass') mod 100 < 11) from the codebook alone, without seeing the "
+        f"Independent second-pass annotators (four, each on its own share) labelled {res.passages} passages "
+        "(a fixed 11% sample of every written file: sha256(id + ':second-pass') mod 100 < 11) from the codebook "
+        "alone, without seeing the "
         "first labels. Agreement between the two passes, before adjudication:",
         "",
         f"- Frame presence: micro-F1 {round(res.micro_f1, 3)}; exact match of the whole label set "
