@@ -140,7 +140,7 @@ def classify(texts: str | Sequence[str], *, threshold: float | None = None,
     >>> text = "Soldiers opened fire on the peaceful rally."
     >>> r = framing.classify(text, spans=True)
     >>> [(e.term, [text[a:b] for a, b in e.spans]) for e in r["repression"].evidence[:2]]
-    [('[cues: repression]', ['opened fire']), ('soldiers open', ['Soldiers opened'])]
+    [('soldiers open', ['Soldiers opened']), ('[cues: repression]', ['opened fire'])]
     """
     return resolve_model(model).classify(texts, threshold=threshold, spans=spans)
 

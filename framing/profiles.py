@@ -87,7 +87,7 @@ def profile(results_or_table: Any, by: str | Sequence[Any] | None = "outlet", ov
     >>> carried = table[table["count"] > 0]
     >>> print(carried[["group", "period", "frame", "units", "count", "share", "endorsed", "reported"]].to_string(index=False))
     group     period                frame  units  count  share  endorsed  reported
-        a 2022-01-01       popular_revolt      2      2    1.0         1         0
+        a 2022-01-01       popular_revolt      2      1    0.5         1         0
         a 2022-01-01           repression      2      1    0.5         1         0
         b 2022-01-01 foreign_interference      2      1    0.5         0         1
         b 2022-01-01        law_and_order      2      1    0.5         0         1
@@ -304,7 +304,10 @@ def _table_labels(table: Any, pd: Any) -> tuple[list[dict[str, str | None]], lis
     stance_cols = [c for c in columns if isinstance(c, str) and c.endswith(":stance")]
     frame_ids = [c[: -len(":stance")] for c in stance_cols]
     seen = {s for c in stance_cols for s in table[c].dropna().tolist() if s}
-    stance_ids = [s for s in _DEFAULT_STANCES if s in seen] + sorted(seen - set(_DEFAULT_STANCES))
+    # A CSV shows only the stances it uses: with none but the default ones, all three default
+    # stances are columns (as from results or JSONL, which carry every stance's score).
+    stance_ids = list(_DEFAULT_STANCES) if seen <= set(_DEFAULT_STANCES) else \
+        [s for s in _DEFAULT_STANCES if s in seen] + sorted(seen - set(_DEFAULT_STANCES))
     stance_of = {f: table[f"{f}:stance"].tolist() for f in frame_ids}
     carried = []
     for i, labs in enumerate(labels):

@@ -249,8 +249,10 @@ def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model
     ...     ["Armed bandits looted shops and attacked police; order must be restored by force.",
     ...      "The football season opened on Saturday with a draw."],
     ...     [{"law_and_order": "endorsed"}, {}], model=framing.default_model())
-    >>> rep.micro_f1, rep.stance_accuracy, rep.per_frame["law_and_order"]["tp"]
-    (1.0, 1.0, 1)
+    >>> round(rep.micro_f1, 3), rep.stance_accuracy, rep.per_frame["law_and_order"]["tp"]
+    (0.667, 1.0, 1)
+    >>> rep.per_frame["foreign_interference"]["fp"], rep.frame_free_kept   # one frame too many; the match left alone
+    (1, 1.0)
     """
     if legacy or looks_like_model(passages):
         if not (looks_like_model(passages) and len(legacy) == 1 and model is None):

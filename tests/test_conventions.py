@@ -69,7 +69,7 @@ def test_csv_and_dataframe_readers_take_field_names_and_the_old_column_names_war
 
 def test_the_repr_of_a_model_does_not_print_the_whole_codebook(default_model):
     shown = repr(default_model)
-    assert len(shown) < 200 and "framing-default" in shown and "8 frames" in shown
+    assert len(shown) < 300 and "framing-default" in shown and "8 frames" in shown  # it was 5,963 characters
     assert "definition" not in shown and "cues" not in shown
     mine = repr(framing.FrameClassifier(codebook=TINY_CODEBOOK, C=2.0))
     assert len(mine) < 120 and "'tiny'" in mine and mine.endswith("C=2.0)")
