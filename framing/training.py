@@ -63,8 +63,8 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
         Add the packaged corpus (default codebook only) to your passages.
     random_state : int, default=0
     sample_weight : list of float, optional
-        Weight of each of your passages (packaged corpus passages added by
-        ``include_default_corpus`` weigh 1).
+        Weight of each of your passages (default 1; packaged corpus passages added by
+        ``include_default_corpus`` weigh as in the shipped model: a real one 3, a written one 1).
     off_topic : list of True, False or None, optional
         Which of your passages are off topic (about something else), on topic, or unknown; with
         both kinds, the model also learns to flag off-topic passages (see ``FrameClassifier.fit``).
@@ -110,8 +110,11 @@ def train(passages: Sequence[str], labels: Sequence[Any], *, codebook: Any = Non
         if hasattr(labels, "ndim"):  # a 0/1 matrix: turn rows into frame lists
             labels = [[f for f, v in zip(cb.frame_ids, row) if v] for row in labels]
         labels = list(labels) + [r.frames for r in extra]
-        if sample_weight is not None:
-            sample_weight = list(sample_weight) + [1.0] * len(extra)
+        from .build import REAL_WEIGHT
+
+        # The packaged passages weigh as they do in the shipped model: a real one REAL_WEIGHT.
+        sample_weight = (list(sample_weight) if sample_weight is not None else [1.0] * (len(texts) - len(extra))) + \
+            [REAL_WEIGHT if r.layer == "real" else 1.0 for r in extra]
         off_topic = (list(off_topic) if off_topic is not None else [None] * (len(texts) - len(extra))) + \
             [corpus_topic(r) for r in extra]
     model = FrameClassifier(codebook=cb, random_state=random_state, **params)
