@@ -559,7 +559,7 @@ def _real_card(real: Sequence[Record], agreement: str, passes: Sequence[dict[str
         "",
         agreement,
         "",
-        f"## Checks (`python -m framing.corpus validate`; `python -m framing.realtext check` against the pool)",
+        "## Checks (`python -m framing.corpus validate`; `python -m framing.realtext check` against the pool)",
         "",
         "- Schema, frame and stance ids, 10-250 words, unique ids, no near-duplicates within or across layers.",
         "- Provenance: source, licence and attribution that name the source's licence and attributee, url, doc, "
