@@ -593,16 +593,8 @@ def agreement_section(path: str | Path | None = None) -> str:
         "alone, without seeing the "
         "first labels. Agreement between the two passes, before adjudication:",
         "",
-        f"- Frame presence: micro-F1 {round(res.micro_f1, 3)}; exact match of the whole label set "
-        f"{round(res.exact_match, 3)}.",
-        f"- Stance, on the {res.stance_pairs} (passage, frame) pairs both passes found: "
-        f"{round(res.stance_agreement, 3)} agreement.",
-        "",
-        "| frame | F1 | Cohen's kappa | first pass | second pass |",
-        "|---|---|---|---|---|",
+        *res.markdown(),
     ]
-    for f, m in res.per_frame.items():
-        lines.append(f"| {f} | {round(m['f1'], 3)} | {round(m['kappa'], 3)} | {m['n_a']} | {m['n_b']} |")
     lines += [
         "",
         f"The {resolved} passages where the passes differed were adjudicated against the codebook by a third reader "

@@ -272,15 +272,7 @@ def agreement_section(passes: Sequence[dict[str, Any]]) -> str:
         f"Agreement of the blind second pass with the first, on the {res.passages} passages both labelled, "
         "before adjudication:",
         "",
-        f"- Frame presence: micro-F1 {round(res.micro_f1, 3)}; exact match of the whole label set "
-        f"{round(res.exact_match, 3)}.",
-        f"- Stance, on the {res.stance_pairs} (passage, frame) pairs both passes found: "
-        f"{round(res.stance_agreement, 3)} agreement.",
-        "",
-        "| frame | F1 | Cohen's kappa | first pass | second pass |",
-        "|---|---|---|---|---|",
-        *(f"| {f} | {round(m['f1'], 3)} | {round(m['kappa'], 3)} | {m['n_a']} | {m['n_b']} |"
-          for f, m in res.per_frame.items()),
+        *res.markdown(),
         "",
         f"The {len(res.disagreements)} passages where the passes differed were adjudicated against the codebook "
         "by a reader who saw both label sets and both notes (in random order, not knowing which pass was which); "

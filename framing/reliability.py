@@ -112,6 +112,21 @@ class AgreementReport:
                  "stances": "; ".join(f"{f}: {x} / {y}" for f, (x, y) in d["stances"].items())} for d in self.disagreements]
         return pd.DataFrame(rows, columns=["id", "text", a, b, f"only {a}", f"only {b}", "stances"]).set_index("id")
 
+    def markdown(self) -> list[str]:
+        """Markdown lines for a data card: frame presence and stance agreement, then a per-frame
+        table of F1, Cohen's kappa and how often each coder gave the frame."""
+        return [
+            f"- Frame presence: micro-F1 {round(self.micro_f1, 3)}; exact match of the whole label set "
+            f"{round(self.exact_match, 3)}.",
+            f"- Stance, on the {self.stance_pairs} (passage, frame) pairs both found: "
+            f"{round(self.stance_agreement, 3)} agreement.",
+            "",
+            f"| frame | F1 | Cohen's kappa | {self.names[0]} | {self.names[1]} |",
+            "|---|---|---|---|---|",
+            *(f"| {f} | {round(m['f1'], 3)} | {round(m['kappa'], 3)} | {m['n_a']} | {m['n_b']} |"
+              for f, m in self.per_frame.items()),
+        ]
+
     def __str__(self) -> str:
         a, b = self.names
         lines = [f"Agreement of {a} and {b} on {self.passages} passages: frame micro-F1 {self.micro_f1:.3f}; "
