@@ -526,7 +526,7 @@ def _real_card(real: Sequence[Record], agreement: str, passes: Sequence[dict[str
         "coups, regime change, peacekeeping, occupation, spheres of influence...), passages with frame vocabulary, "
         "passages about the crisis countries, and random passages ("
         + "; ".join(f"{src}: " + ", ".join(f"{v}" for v in q.values()) for src, q in QUOTA.items())
-        + "), at most three passages of one document. Second stage, after the first 4,177 labels showed colour "
+        + "), at most three passages of one document. Second stage, after the first 1,250 labels showed colour "
         "revolutions and great-power rivalry to be rare: every further passage of the colour-revolution net, every "
         f"Kremlin and White House passage of the rivalry net and {RIVALRY_UN} UN ones. Passages of 10-250 words; "
         "of two near-duplicates the later was dropped. The nets chose what a person read, never a label: most "

@@ -49,6 +49,11 @@ SOURCES: dict[str, dict[str, str]] = {
 REAL_REGISTERS = tuple(sorted({s["register"] for s in SOURCES.values()}))
 SPLIT_PERCENT = {"test": 20, "dev": 20}  # of split groups, by hash; the rest is train
 PROVENANCE = ("source", "doc", "para", "date", "title", "url", "licence", "attribution")
+# A pool record of the documented format, for the examples (its text is made up).
+_EXAMPLE = {"id": "kremlin:1:0", "corpus": "kremlin", "doc": 1, "para": 0, "date": "2022-01-10", "country": None,
+            "title": "An example", "url": "http://en.kremlin.ru/events/president/news/1",
+            "licence": "CC BY 4.0 (en.kremlin.ru)", "attribution": "en.kremlin.ru, CC BY 4.0",
+            "text": "This example passage has just enough words to pass the corpus length check."}
 
 
 def split_group(source: str, doc: Any, date: str | None) -> str:
@@ -80,7 +85,14 @@ def real_split(group: str) -> str:
 
 
 def find_pool() -> Path | None:
-    """The pool file, if this checkout sits beside it (or ``FRAMING_REALTEXT_POOL`` names it)."""
+    """The pool file, if this checkout sits beside it (or ``FRAMING_REALTEXT_POOL`` names it).
+
+    Examples
+    --------
+    >>> path = find_pool()
+    >>> path is None or path.name == "pool.jsonl.gz"
+    True
+    """
     env = os.environ.get("FRAMING_REALTEXT_POOL")
     candidates = [Path(env)] if env else []
     here = Path(__file__).resolve().parent.parent
@@ -90,13 +102,30 @@ def find_pool() -> Path | None:
 
 
 def load_pool(path: str | Path) -> dict[str, dict[str, Any]]:
-    """Pool records by id."""
+    """Pool records by id (see ``../shared/realtext/README.md`` for the record format).
+
+    Examples
+    --------
+    >>> pool = load_pool(find_pool()) if find_pool() else {"kremlin:1:0": {"corpus": "kremlin"}}
+    >>> all(r["corpus"] in SOURCES for r in pool.values())
+    True
+    """
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         return {r["id"]: r for r in map(json.loads, fh)}
 
 
 def provenance_problems(rec: Any) -> list[str]:
-    """What a real record's provenance fields get wrong (source, licence, attribution, url, split)."""
+    """What a real record's provenance fields get wrong (source, licence, attribution, url, split).
+
+    Examples
+    --------
+    >>> from framing.corpus import Record
+    >>> rec = Record(**real_record(_EXAMPLE, {}))
+    >>> provenance_problems(rec)
+    []
+    >>> provenance_problems(Record(**{**rec.__dict__, "licence": "all rights reserved"}))
+    ["record 'kremlin:1:0': licence 'all rights reserved' does not name 'CC BY 4.0'"]
+    """
     where = f"record {rec.id!r}"
     spec = SOURCES.get(rec.source)
     if spec is None:
@@ -123,7 +152,17 @@ def provenance_problems(rec: Any) -> list[str]:
 
 def check_against_pool(records: Iterable[Any], pool: dict[str, dict[str, Any]]) -> list[str]:
     """Every real record's text and provenance equal its pool passage (cut passages: a prefix
-    that ends at a sentence end, as their ``cut`` field says)."""
+    that ends at a sentence end, as their ``cut`` field says).
+
+    Examples
+    --------
+    >>> from framing.corpus import Record
+    >>> rec = Record(**real_record(_EXAMPLE, {}))
+    >>> check_against_pool([rec], {rec.id: _EXAMPLE})
+    []
+    >>> check_against_pool([Record(**{**rec.__dict__, "text": rec.text + "!"})], {rec.id: _EXAMPLE})
+    ["record 'kremlin:1:0': text differs from its pool passage"]
+    """
     out = []
     for rec in records:
         src = pool.get(rec.id)
@@ -188,7 +227,14 @@ def draw_sample(pool: dict[str, dict[str, Any]] | Sequence[dict[str, Any]], *, s
     First stage: every Wikinews paragraph, and per other source a quota from each sampling net
     (rare frames, frame words, crisis countries, random), at most ``PER_DOC`` per document.
     Second stage: the colour-revolution and rivalry nets (see ``_COLOR``). Only passages of
-    10-250 words; of two near-duplicates the later is dropped."""
+    10-250 words; of two near-duplicates the later is dropped.
+
+    Examples
+    --------
+    >>> draw_sample([dict(_EXAMPLE, id=f"wikinews:{i}:0", corpus="wikinews", text=_EXAMPLE["text"] + f" {i} times.")
+    ...              for i in range(2)])    # every Wikinews paragraph, the near-duplicate left out
+    ['wikinews:0:0']
+    """
     from .corpus import near_duplicates
 
     records = list(pool.values()) if isinstance(pool, dict) else list(pool)
@@ -240,7 +286,14 @@ def _without_near_duplicates(records: list[dict[str, Any]], near_duplicates: Any
 
 def real_record(src: dict[str, Any], frames: dict[str, str], note: str = "") -> dict[str, Any]:
     """The corpus record of pool passage ``src`` labelled ``frames``: the written layer's fields,
-    the pool's provenance, and the fixed split of its group."""
+    the pool's provenance, and the fixed split of its group.
+
+    Examples
+    --------
+    >>> r = real_record(_EXAMPLE, {"law_and_order": "endorsed"})
+    >>> r["source"], r["event"], r["split"] in ("train", "dev", "test"), r["url"] == _EXAMPLE["url"]
+    ('kremlin', 'real:kremlin:2022-01', True, True)
+    """
     spec = SOURCES[src["corpus"]]
     group = split_group(src["corpus"], src["doc"], src["date"])
     return {"id": src["id"], "text": src["text"], "frames": dict(frames), "event": group,
@@ -252,7 +305,14 @@ def real_record(src: dict[str, Any], frames: dict[str, str], note: str = "") -> 
 
 def assemble(passes: Iterable[dict[str, Any]], pool: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The records of ``passages.jsonl``: every passage of ``passes`` that was not excluded, with
-    its final label, in id order."""
+    its final label, in id order.
+
+    Examples
+    --------
+    >>> passes = [{"id": "kremlin:1:0", "final": {}}, {"id": "kremlin:2:0", "final": {}, "excluded": "garbled"}]
+    >>> [r["id"] for r in assemble(passes, {"kremlin:1:0": _EXAMPLE})]
+    ['kremlin:1:0']
+    """
     out = [real_record(pool[p["id"]], p["final"], p.get("note") or "") for p in passes if not p.get("excluded")]
     return sorted(out, key=lambda r: r["id"])
 
