@@ -114,6 +114,13 @@ def corpus_dir() -> Path:
 
 
 def real_dir() -> Path:
+    """The folder of the real layer: ``passages.jsonl`` and ``passes.jsonl``.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in real_dir().glob("*.jsonl"))
+    ['passages.jsonl', 'passes.jsonl']
+    """
     return Path(str(resources.files("framing.data.real")))
 
 
@@ -361,7 +368,15 @@ def check_targets(records: Sequence[Record]) -> list[str]:
 
 def check_real_targets(records: Sequence[Record]) -> list[str]:
     """The real layer's targets (issue #12) that ``records`` miss: size, positives per frame,
-    frames with many positives, frame-free passages, a test split of real text."""
+    frames with many positives, frame-free passages, a test split of real text.
+
+    Examples
+    --------
+    >>> check_real_targets(load_corpus("real"))
+    []
+    >>> check_real_targets(load_corpus("real")[:100])[0]
+    '100 passages < 3000'
+    """
     t = REAL_TARGETS
     st = stats(records)
     missing = []
