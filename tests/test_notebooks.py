@@ -97,9 +97,11 @@ def test_real_text_passages_carry_their_source_licence_and_attribution():
     licences = {"kremlin": "Creative Commons Attribution 4.0", "ungdc": "public domain", "whitehouse": "public domain"}
     attributions = {"kremlin": "en.kremlin.ru, CC BY 4.0", "ungdc": "doi:10.7910/DVN/0TJX8Y",
                     "whitehouse": "The White House"}
+    pool_fields = {"id", "corpus", "doc", "para", "date", "country", "title", "url", "licence", "attribution", "text",
+                   "crisis"}
     for r in rows:
-        assert set(r) == {"id", "corpus", "doc", "para", "date", "country", "title", "url", "licence", "attribution",
-                          "text", "crisis"}, r["id"]
+        # a passage of the corpus's real test split also carries its split and gold labels; others carry neither
+        assert set(r) in (pool_fields, pool_fields | {"split", "gold"}), r["id"]
         assert r["id"].startswith(r["corpus"] + ":") and r["corpus"] in licences
         assert licences[r["corpus"]] in r["licence"] and attributions[r["corpus"]] in r["attribution"], r["id"]
         assert r["url"].startswith("http") and r["date"] and 25 <= len(r["text"].split()) <= 260, r["id"]
@@ -108,6 +110,24 @@ def test_real_text_passages_carry_their_source_licence_and_attribution():
             assert not any(k in r["doc"] for k in ("press-briefing", "press-gaggle", "interview")), r["id"]
     readme = (NOTEBOOKS_DIR / "data" / "README.md").read_text(encoding="utf-8")
     assert "realtext_crises.jsonl" in readme and "CC BY 4.0" in readme and "public domain" in readme
+
+
+def test_real_text_passages_hold_nothing_the_default_model_was_trained_on():
+    """No passage of notebook 05 is in the real layer's train or dev split; test passages carry their gold labels."""
+    from framing.corpus import load_corpus
+
+    real = {r.id: r for r in load_corpus("real")}
+    rows = [json.loads(line) for line in
+            (NOTEBOOKS_DIR / "data" / "realtext_crises.jsonl").read_text(encoding="utf-8").splitlines()]
+    trained = [r["id"] for r in rows if r["id"] in real and real[r["id"]].split != "test"]
+    assert not trained, f"passages of the train or dev split in realtext_crises.jsonl: {trained[:5]}"
+    for r in rows:
+        if r["id"] in real:
+            assert r.get("split") == "test" and r.get("gold") == real[r["id"]].frames, r["id"]
+            assert r["text"] == real[r["id"]].text, r["id"]
+        else:
+            assert "split" not in r and "gold" not in r, r["id"]
+    assert sum("gold" in r for r in rows) >= 50
 
 
 @pytest.mark.slow

@@ -6,21 +6,31 @@ licences. This script keeps Kremlin, UN and White House passages about five cris
 Ukraine, Kazakhstan, Georgia, Syria), and copies every field of each record unchanged, adding one:
 ``crisis``, the country its crisis keywords name most often.
 
-Usage (needs the pool; the notebook only needs the output)::
+Part of the pool is labelled: the real layer of the project's corpus
+(``framing.corpus.load_corpus("real")``), split by document or month into train, dev and test.
+The default model is trained on the train and dev splits, so **no passage of those splits is ever
+drawn**. Passages of the test split are drawn first and carry their gold labels in two more fields:
+``split`` (``"test"``) and ``gold`` (frame id -> stance, ``{}`` for a passage with no frame).
+Passages no one labelled are copied as they are, without those two fields.
 
-    python notebooks/data/select_realtext.py /path/to/pool.jsonl.gz notebooks/data/realtext_crises.jsonl
+Usage (needs the pool and the framing package; the notebook only needs the output)::
+
+    PYTHONPATH=. python notebooks/data/select_realtext.py /path/to/pool.jsonl.gz notebooks/data/realtext_crises.jsonl
 
 Rules, in order:
 
 * corpus ``kremlin``, ``ungdc`` or ``whitehouse``; a date; 25 to 260 words;
+* not in the train or dev split of the real corpus;
 * no White House press briefings, gaggles, background calls, press conferences, interviews or
   "what they are saying" pages: they hold journalists' questions or third parties' words, which
   are not works of the US government;
 * a crisis keyword (names of the country, its capital, its leaders, its contested regions; the
   bare word "Georgia" counts except at the White House, where it is mostly the US state);
-* per (corpus, crisis), at most 24 passages: half from the passages with the most words of
-  unrest and conflict (protest, coup, revolution, terrorist, troops, sovereignty, NATO, ...), half
-  at random from the rest, spread over decades in turn; seed 14.
+* per (corpus, crisis), at most 24 passages: first the passages of the real test split, then, to
+  fill the cell, unlabelled passages. Each of the two is picked the same way when there are more
+  than the cell can take: about half from the passages with the most words of unrest and conflict
+  (protest, coup, revolution, terrorist, troops, sovereignty, NATO, ...), the rest at random,
+  spread over decades in turn; seed 14.
 """
 
 from __future__ import annotations
@@ -32,6 +42,12 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
+
+try:
+    from framing.corpus import load_corpus
+except ImportError:  # run from a checkout without PYTHONPATH
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from framing.corpus import load_corpus
 
 SEED = 14
 PER_CELL = 24
@@ -61,26 +77,39 @@ def crisis_of(record: dict) -> str | None:
     return best if counts[best] else None
 
 
-def select(records: list[dict]) -> list[dict]:
+def select(records: list[dict], labelled: dict[str, tuple[str, dict[str, str]]] | None = None) -> list[dict]:
+    """The sample: ``labelled`` maps the id of a labelled pool passage to its split and gold labels."""
+    labelled = labelled or {}
     cells: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in records:
         if r["corpus"] not in CORPORA or not r.get("date") or not 25 <= len(r["text"].split()) <= 260:
+            continue
+        split, gold = labelled.get(r["id"], (None, None))
+        if split in ("train", "dev"):  # the default model was trained on these
             continue
         if r["corpus"] == "whitehouse" and NOT_GOVERNMENT_WORDS.search(str(r["doc"])):
             continue
         crisis = crisis_of(r)
         if crisis is not None:
-            cells[(r["corpus"], crisis)].append({**r, "crisis": crisis})
+            extra = {"split": split, "gold": dict(gold)} if split is not None else {}
+            cells[(r["corpus"], crisis)].append({**r, "crisis": crisis, **extra})
     rng = random.Random(SEED)
     chosen = []
     for key in sorted(cells):
         pool = sorted(cells[key], key=lambda r: r["id"])
         rng.shuffle(pool)
         pool.sort(key=lambda r: -len(UNREST.findall(r["text"])))  # stable: shuffled within equal counts
-        half = PER_CELL // 2
-        picked = pool[:half] + _by_decade(pool[half:], PER_CELL - half, rng)
-        chosen += picked[:PER_CELL]
+        test = _pick([r for r in pool if "gold" in r], PER_CELL, rng)
+        chosen += test + _pick([r for r in pool if "gold" not in r], PER_CELL - len(test), rng)
     return sorted(chosen, key=lambda r: (r["corpus"], r["crisis"], str(r["date"]), r["id"]))
+
+
+def _pick(pool: list[dict], n: int, rng: random.Random) -> list[dict]:
+    """``n`` passages of ``pool`` (sorted by words of unrest): the first half, then a spread over decades."""
+    if len(pool) <= n:
+        return pool
+    half = (n + 1) // 2
+    return pool[:half] + _by_decade(pool[half:], n - half, rng)
 
 
 def _by_decade(pool: list[dict], n: int, rng: random.Random) -> list[dict]:
@@ -97,13 +126,23 @@ def _by_decade(pool: list[dict], n: int, rng: random.Random) -> list[dict]:
     return out
 
 
+def labelled_passages() -> dict[str, tuple[str, dict[str, str]]]:
+    """Split and gold labels of every labelled pool passage (the real layer of the corpus)."""
+    return {r.id: (r.split, dict(r.frames)) for r in load_corpus("real")}
+
+
 def main(argv: list[str]) -> int:
     source, target = Path(argv[0]), Path(argv[1])
     with gzip.open(source, "rt", encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
-    chosen = select(records)
+    labelled = labelled_passages()
+    texts = {r.id: r.text for r in load_corpus("real")}
+    chosen = select(records, labelled)
+    for r in chosen:  # gold labels belong to exactly this text
+        assert "gold" not in r or texts[r["id"]] == r["text"], r["id"]
     target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chosen), encoding="utf-8")
-    print(f"{len(chosen)} passages -> {target}", file=sys.stderr)
+    n_gold = sum("gold" in r for r in chosen)
+    print(f"{len(chosen)} passages -> {target} ({n_gold} of the real test split, with gold labels)", file=sys.stderr)
     return 0
 
 
