@@ -89,3 +89,13 @@ def test_token_caches_are_bounded(monkeypatch):
     vec.transform(["alpha betas gammas"])
     assert len(vec._lookup()._table) == 3 + preset
     assert vec._stems("alpha betas")[0] == ["alpha", "beta"]  # still correct after clearing
+
+
+def test_the_attribution_cues_do_not_fire_on_the_noun_state():
+    """"states" (a reporting verb) stems to "state", the noun of "the United States": it is not a cue."""
+    from framing.features import load_lexicon
+    from framing.text import get_stemmer
+
+    stem = get_stemmer("light", spelling="unify")
+    attribution = {" ".join(stem(w) for w in t.split()) for t in load_lexicon()["attribution"]}
+    assert "state" not in attribution and {"say", "stat", "told"} <= attribution
