@@ -128,3 +128,20 @@ def test_stage_profile_runs_and_reports_every_stage():
     reported = {line.split()[0]: float(line.split()[1]) for line in lines[1:]}
     assert {"transform", "normalize", "_results", "_evidence", "_stance_proba"} <= set(reported)
     assert all(v > 0 for v in reported.values())
+
+
+def test_real_data_finds_the_passages_about_a_written_test_event():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("real_data", Path(__file__).resolve().parents[1] / "bench/real_data.py")
+    real_data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(real_data)
+    from framing.corpus import Record
+
+    def rec(text, date):
+        return Record(id="x", text=text, frames={}, event="e", country="", register="wire", side="neutral",
+                      source="whitehouse", date=date)
+
+    assert real_data.about_a_written_test_event(rec("Iran's regime is killing protesters.", "2022-10-01"))
+    assert not real_data.about_a_written_test_event(rec("Iran's regime is killing protesters.", "2019-10-01"))
+    assert not real_data.about_a_written_test_event(rec("The budget passed on Monday.", "2022-10-01"))
