@@ -18,7 +18,9 @@ nothing more. Two models match when:
   exactly for passage counts and thresholds.
 
 The default tolerances sit between what floating point causes and what a real change does
-(``python -m framing.build`` variants, scores on the 4,161 corpus passages):
+(``python -m framing.build`` variants of the written-only build of 2026-12-06, scores on its 4,161
+corpus passages; the two-layer build's check against another kernel is in the README's Quality
+section):
 
 * the default build with OpenBLAS forced to its SkylakeX, Haswell, SandyBridge and Prescott
   kernels: scores within 2e-5, stance probabilities within 3e-4, no label or stance differs,
