@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 import framing
@@ -53,3 +55,22 @@ def tiny_model():
 @pytest.fixture(scope="session")
 def default_model():
     return framing.default_model()
+
+
+@contextlib.contextmanager
+def interrupt_batch(monkeypatch, at: int = 3):
+    """Within the block, ``framing.batch`` raises KeyboardInterrupt when it classifies its
+    ``at``-th batch, as a user's Ctrl-C would."""
+    import framing.batch as batch
+
+    real, calls = batch._classify_dicts, {"n": 0}
+
+    def interrupt(*args):
+        calls["n"] += 1
+        if calls["n"] == at:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    with monkeypatch.context() as m:
+        m.setattr(batch, "_classify_dicts", interrupt)
+        yield

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 import framing
-import framing.batch as batch
 from framing.cli import main
 
-from .conftest import TINY_CODEBOOK, TINY_LABELS, TINY_TEXTS
+from .conftest import TINY_CODEBOOK, TINY_LABELS, TINY_TEXTS, interrupt_batch
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STRIKE = "Fuel prices doubled and workers went on strike over unpaid wages."
@@ -150,17 +149,7 @@ def test_classify_resume_after_interruption(tmp_path, model_dir, monkeypatch):
     src = tmp_path / "in.txt"
     src.write_text("\n".join([STRIKE, "Calm.", "Police detained strikers."] * 10) + "\n")
     out = tmp_path / "out.jsonl"
-    real = batch._classify_dicts
-    calls = {"n": 0}
-
-    def interrupt(*args):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        return real(*args)
-
-    with monkeypatch.context() as m:
-        m.setattr(batch, "_classify_dicts", interrupt)
+    with interrupt_batch(monkeypatch, at=3):
         assert main(["classify", str(src), "-o", str(out), "--model", str(model_dir), "--batch-size", "4", "-q"]) == 130
     assert not out.exists() and (tmp_path / "out.jsonl.partial").exists()
     assert main(["classify", str(src), "-o", str(out), "--model", str(model_dir), "--batch-size", "4", "-q",

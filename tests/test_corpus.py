@@ -9,7 +9,7 @@ import pytest
 
 import framing
 from framing.corpus import (MAX_REPEATED_5GRAM_SHARE, SPLITS, Record, agreement_section, check_real_targets,
-                            check_targets, corpus_dir, datacard, load_corpus, near_duplicates, real_dir,
+                            check_targets, corpus_dir, datacard, load_corpus, near_duplicates,
                             repeated_ngram_share, split, validate_corpus)
 from framing.realtext import check_against_pool, find_pool, load_pool, real_split, split_group
 from framing.reliability import agreement

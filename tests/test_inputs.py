@@ -9,7 +9,6 @@ import gzip
 import io
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,8 @@ import framing.batch as batch
 from framing.batch import classify_corpus
 from framing.cli import main
 from framing.errors import InputFormatError
+
+from .conftest import interrupt_batch
 
 NEWS = [
     {"id": "n1", "text": "Officials said 'foreign-trained terrorists' attacked the akimat.", "outlet": "Tass",
@@ -124,16 +125,7 @@ def test_a_rerun_without_resume_does_not_silently_discard_a_partial_run(tmp_path
     src = tmp_path / "in.txt"
     src.write_text("\n".join(r["text"] for r in NEWS * 10) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    real, calls = batch._classify_dicts, {"n": 0}
-
-    def interrupt(*args):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        return real(*args)
-
-    with monkeypatch.context() as m:
-        m.setattr(batch, "_classify_dicts", interrupt)
+    with interrupt_batch(monkeypatch, at=3):
         assert main(["classify", str(src), "-o", str(out), "--batch-size", "4", "-q"]) == 130
     assert main(["classify", str(src), "-o", str(out), "--batch-size", "4", "-q"]) == 2
     err = capsys.readouterr().err
