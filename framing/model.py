@@ -153,6 +153,17 @@ class FrameClassifier(_Params):
         Only for models fitted with ``off_topic`` labels: a passage whose off-topic probability
         reaches this value is about something else (sport, weather, business...) and gets no frame
         and the flag ``"off_topic"``; its frame scores stay.
+    latent_dims : int, default=0
+        Latent topics for the frame models: with ``k > 0``, ``fit`` adds the passages' coordinates
+        on the first ``k`` singular vectors of the training TF-IDF (LSA) to the frame models'
+        features, so a word shares weight with the words it occurs with ("Maidan" with
+        "coup", "Kyiv", "nationalists"). The topic weights are folded back into the word weights,
+        so prediction, speed, evidence and the saved files are those of a plain linear model.
+        It helps when labelled data is scarce: on the real dev split, 150 topics added 0.030
+        micro-F1 with 9,097 real training passages and nothing with 13,687, so the default model
+        leaves it off (``framing/build.py``). ``fit`` costs 1.5-2x more. 0 turns it off.
+    latent_weight : float, default=4.0
+        Scale of the latent coordinates against the other features (only with ``latent_dims``).
 
     Attributes
     ----------
@@ -181,7 +192,8 @@ class FrameClassifier(_Params):
     def __init__(self, *, codebook=None, threshold="auto", C=16.0, stance_C=1.0, stance_frame_weight=3.0,
                  nb_weighting=True, ngram_range=(1, 2),
                  min_df=2, max_features=None, stemmer="light", spelling="unify", cue_weight=1.0, signal_weight=1.0,
-                 calibration="sigmoid", cv=5, evidence_size=5, random_state=0, off_topic_threshold=0.5):
+                 calibration="sigmoid", cv=5, evidence_size=5, random_state=0, off_topic_threshold=0.5,
+                 latent_dims=0, latent_weight=4.0):
         self.codebook = codebook
         self.threshold = threshold
         self.C = C
@@ -200,6 +212,8 @@ class FrameClassifier(_Params):
         self.evidence_size = evidence_size
         self.random_state = random_state
         self.off_topic_threshold = off_topic_threshold
+        self.latent_dims = latent_dims
+        self.latent_weight = latent_weight
 
     # -- validation ----------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -222,6 +236,10 @@ class FrameClassifier(_Params):
         need(self.max_features is None or (isinstance(self.max_features, numbers.Integral) and self.max_features > 0),
              "max_features must be None or a positive int", self.max_features)
         need(isinstance(self.cv, numbers.Integral) and self.cv >= 2, "cv must be an int >= 2", self.cv)
+        need(isinstance(self.latent_dims, numbers.Integral) and self.latent_dims >= 0,
+             "latent_dims must be an int >= 0", self.latent_dims)
+        need(isinstance(self.latent_weight, numbers.Real) and self.latent_weight > 0,
+             "latent_weight must be a positive number", self.latent_weight)
         need(isinstance(self.off_topic_threshold, numbers.Real) and 0 < self.off_topic_threshold < 1,
              "off_topic_threshold must be a number between 0 and 1 (exclusive)", self.off_topic_threshold)
         need(isinstance(self.evidence_size, numbers.Integral) and self.evidence_size >= 0,
@@ -341,6 +359,15 @@ class FrameClassifier(_Params):
         say(f"features: {len(vec.vocabulary_):,} terms, {Xp.shape[1]:,} columns")
         coef = np.zeros((n_frames, Xp.shape[1]))
         intercept = np.zeros(n_frames)
+        Xfit, basis = Xp, None
+        if self.latent_dims:
+            from sklearn.decomposition import TruncatedSVD
+
+            k = min(int(self.latent_dims), min(feats["tf_p"].shape) - 1)
+            basis = TruncatedSVD(k, algorithm="randomized", n_iter=5, random_state=self.random_state).fit(
+                feats["tf_p"]).components_.T  # (terms, k)
+            Xfit = hstack_dense(Xp, float(self.latent_weight) * np.asarray(feats["tf_p"] @ basis))
+            say(f"latent topics: {k} dimensions of the training passages' TF-IDF")
 
         def frame_fit(rows: np.ndarray, j: int) -> tuple[np.ndarray, float]:
             """One frame's weights on the training rows ``rows``.
@@ -349,13 +376,16 @@ class FrameClassifier(_Params):
             passages with and without the frame (NB-SVM, Wang & Manning 2012); the scaling is
             folded back into the weights, so prediction stays one linear model.
             """
-            Xr, y = Xp[rows], Y[rows, j]
+            Xr, y = Xfit[rows], Y[rows, j]
             scale = _log_count_ratio(Xr, y) if self.nb_weighting else None
             if scale is not None:
                 Xr = Xr @ sp.diags(scale)
             lr = LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000, tol=_FRAME_TOL).fit(
                 Xr, y, sample_weight=weight[rows])
             w = lr.coef_[0] * scale if scale is not None else lr.coef_[0]
+            if basis is not None:  # fold the latent weights back into the words: z = tf @ basis is linear
+                w, w_latent = w[:Xp.shape[1]].copy(), w[Xp.shape[1]:]
+                w[:basis.shape[0]] += float(self.latent_weight) * (basis @ w_latent)
             return w, float(lr.intercept_[0])
 
         everyone = np.arange(len(texts))

@@ -79,6 +79,8 @@ def test_set_params_rejects_unknown_names():
     ("min_df", 0, "min_df must be an int"),
     ("threshold", 2, "threshold must be 'auto' or a number between 0 and 1"),
     ("threshold", "best", "threshold must be 'auto' or a number between 0 and 1"),
+    ("latent_dims", -1, "latent_dims must be an int >= 0"),
+    ("latent_weight", 0, "latent_weight must be a positive number"),
 ])
 def test_bad_hyperparameters_are_named(param, value, message):
     with pytest.raises(ValueError, match=message):
@@ -194,3 +196,33 @@ def test_a_fitted_model_pickles_and_predicts_the_same(tiny_model):
         copy = pickle.loads(pickle.dumps(model))
         assert not any(k.endswith("_cache") for k in vars(copy))
         assert [r.to_dict() for r in copy.classify(texts)] == before
+
+
+def test_latent_topics_fold_into_the_word_weights(tmp_path):
+    """``latent_dims`` fits each frame on [features | latent_weight * tf-idf @ basis] and folds the
+    basis back into the words: the folded model must score exactly as the augmented one."""
+    import scipy.sparse as sp
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.linear_model import LogisticRegression
+
+    from framing.model import _log_count_ratio
+
+    clf = make().set_params(latent_dims=5, latent_weight=3.0, calibration="none").fit(TINY_TEXTS, TINY_LABELS)
+    plain = make().set_params(calibration="none").fit(TINY_TEXTS, TINY_LABELS)
+    assert clf.coef_.shape == plain.coef_.shape and not np.allclose(clf.coef_, plain.coef_)
+
+    feats = clf._features(clf.vectorizer_.transform(TINY_TEXTS))
+    basis = TruncatedSVD(5, algorithm="randomized", n_iter=5, random_state=0).fit(feats["tf_p"]).components_.T
+    aug = sp.hstack([feats["X"], sp.csr_matrix(3.0 * (feats["tf_p"] @ basis))]).tocsr()
+    new = ["Police beat the striking miners with batons.", "Snow and fuel prices."]
+    nf = clf._features(clf.vectorizer_.transform(new))
+    new_aug = sp.hstack([nf["X"], sp.csr_matrix(3.0 * (nf["tf_p"] @ basis))]).tocsr()
+    Y = np.array([[int(f in labels) for f in clf.classes_] for labels in TINY_LABELS])
+    for j in range(len(clf.classes_)):
+        scale = sp.diags(_log_count_ratio(aug, Y[:, j]))
+        lr = LogisticRegression(C=clf.C, solver="liblinear", max_iter=1000, tol=1e-6).fit(aug @ scale, Y[:, j])
+        np.testing.assert_allclose(clf._decision(nf["X"])[:, j], lr.decision_function(new_aug @ scale), atol=1e-8)
+
+    loaded = framing.load_model(clf.save(tmp_path / "latent"))
+    assert loaded.latent_dims == 5
+    assert [r.to_dict() for r in loaded.classify(new)] == [r.to_dict() for r in clf.classify(new)]
