@@ -7,6 +7,7 @@ group, a quotation, a question mark...). Checked on the whole packaged corpus an
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -183,7 +184,8 @@ def test_every_span_on_the_whole_corpus_is_the_evidence_as_written():
     texts = [r.text for r in load_corpus()]
     results = model.classify(texts, spans=True)
     checked = sum(check_result(model, r, t) for r, t in zip(results, texts))
-    assert checked > 10 * len(texts)
+    framed = sum(bool(r.labels) for r in results)  # a frame-free result has no evidence to span
+    assert framed > len(texts) // 4 and checked > 10 * framed
 
 
 def test_every_span_in_hostile_text_is_the_evidence_as_written():
@@ -379,7 +381,9 @@ def test_html_highlights_frames_and_escapes_the_text():
 def test_quotations_and_scare_quotes_are_spanned_with_their_marks():
     text = ('The ministry said "foreign-trained provocateurs staged the riots in the capital", '
             "but the 'terrorists' were students.")
-    r = framing.classify(text, spans=True)
+    model = copy.copy(framing.default_model())
+    model.evidence_size = 20  # every cue, not just the five strongest: this is about spans, not ranking
+    r = model.classify(text, spans=True)
     found = {(e.term, text[a:b]) for f in r.labels for e in r[f].evidence + r[f].stance_evidence
              for a, b in e.spans if e.term in ("[quotation]", "[scare_quotes]")}
     assert found == {("[quotation]", '"foreign-trained provocateurs staged the riots in the capital"'),
