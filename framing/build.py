@@ -45,7 +45,12 @@ if TYPE_CHECKING:  # pragma: no cover
 #   0.744; 100 -> 0.634 / 0.751; 150 -> 0.638 / 0.746; 300 -> 0.633 / 0.750; 500 -> 0.625 / 0.750. With
 #   stage 5 (13,687 real train passages): 0 -> 0.631 / 0.740; 50 -> 0.623 / 0.741; 150 -> 0.632 / 0.741;
 #   300 -> 0.634 / 0.747: the gain is gone with the larger set and the fit costs 1.5-2x: 0 (off).
-DEFAULT_PARAMS: dict = {"C": 32.0, "off_topic_threshold": 0.7}
+# - threshold (stage 5 data, train-only model; real dev micro-F1 / frame-free kept / written dev micro-F1):
+#   0.2 -> 0.617 / 0.854 / 0.733; "auto" (0.25) -> 0.631 / 0.893 / 0.739; 0.3 -> 0.629 / 0.919 / 0.743;
+#   0.35 -> 0.620 / 0.923 / 0.741; 0.4 -> 0.593 / 0.933 / 0.738. Micro-F1 is flat from 0.25 to 0.3 and
+#   0.3 leaves more frame-free passages alone on both layers: 0.3. (Chosen on these dev figures after
+#   the stage-5 test figures were known; the test split played no part in the comparison.)
+DEFAULT_PARAMS: dict = {"C": 32.0, "off_topic_threshold": 0.7, "threshold": 0.3}
 REAL_WEIGHT = 3.0  # weight of a real passage against a written one in every part of the fit
 HEADLINE = ("micro_f1", "macro_f1", "endorsed_f1", "stance_accuracy", "frame_free_kept")
 
