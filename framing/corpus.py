@@ -552,8 +552,8 @@ def _real_card(real: Sequence[Record], agreement: str, passes: Sequence[dict[str
         "at most five passages per document in all. Fifth stage, again for the train split only: every "
         "unlabelled train passage of 10-250 words, ordered by a model trained on the train splits (each "
         "frame's top candidates, uncertain ones and random ones in turn); the first 4,800 were labelled, most "
-        "of the later ones frame-free, and of two near-duplicates the one labelled earlier was kept. The "
-        "`stage` field of "
+        "of the later ones frame-free; of two near-duplicates the one labelled earlier was kept, and the "
+        "passages notebook 05 reads as unseen text were left out. The `stage` field of "
         f"`framing/data/real/passes.jsonl` says which stage drew each passage ({stage_counts}).",
         "",
         "## Splits (fixed; by document or coarser)",
