@@ -157,8 +157,8 @@ class FrameClassifier(_Params):
         Latent topics for the frame models: with ``k > 0``, ``fit`` adds the passages' coordinates
         on the first ``k`` singular vectors of the training TF-IDF (LSA) to the frame models'
         features, so a word shares weight with the words it occurs with in the training passages.
-        The topic weights are folded back into the word weights,
-        so prediction, speed, evidence and the saved files are those of a plain linear model.
+        The topic weights are folded back into the word weights, so prediction, speed, evidence
+        and the saved files are those of a plain linear model.
         It helps when labelled data is scarce: on the real dev split, 150 topics added 0.030
         micro-F1 with 9,097 real training passages and nothing with 13,687, so the default model
         leaves it off (``framing/build.py``). ``fit`` costs 1.5-2x more. 0 turns it off.

@@ -205,7 +205,7 @@ def test_latent_topics_fold_into_the_word_weights(tmp_path):
     from sklearn.decomposition import TruncatedSVD
     from sklearn.linear_model import LogisticRegression
 
-    from framing.model import _log_count_ratio
+    from framing.model import _FRAME_TOL, _log_count_ratio
 
     clf = make().set_params(latent_dims=5, latent_weight=3.0, calibration="none").fit(TINY_TEXTS, TINY_LABELS)
     plain = make().set_params(calibration="none").fit(TINY_TEXTS, TINY_LABELS)
@@ -220,7 +220,7 @@ def test_latent_topics_fold_into_the_word_weights(tmp_path):
     Y = np.array([[int(f in labels) for f in clf.classes_] for labels in TINY_LABELS])
     for j in range(len(clf.classes_)):
         scale = sp.diags(_log_count_ratio(aug, Y[:, j]))
-        lr = LogisticRegression(C=clf.C, solver="liblinear", max_iter=1000, tol=1e-6).fit(aug @ scale, Y[:, j])
+        lr = LogisticRegression(C=clf.C, solver="liblinear", max_iter=1000, tol=_FRAME_TOL).fit(aug @ scale, Y[:, j])
         np.testing.assert_allclose(clf._decision(nf["X"])[:, j], lr.decision_function(new_aug @ scale), atol=1e-8)
 
     loaded = framing.load_model(clf.save(tmp_path / "latent"))
