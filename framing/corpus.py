@@ -553,7 +553,12 @@ def _real_card(real: Sequence[Record], agreement: str, passes: Sequence[dict[str
         "unlabelled train passage of 10-250 words, ordered by a model trained on the train splits (each "
         "frame's top candidates, uncertain ones and random ones in turn); the first 4,800 were labelled, most "
         "of the later ones frame-free; of two near-duplicates the one labelled earlier was kept, and the "
-        "passages notebook 05 reads as unseen text were left out. The `stage` field of "
+        "passages notebook 05 reads as unseen text were left out. Sixth stage, for the train and dev splits "
+        "(never test): every passage of 10-250 words of a train or dev group still unlabelled, all of them read, "
+        "in no particular order, less the near-duplicates of passages already labelled (skipped before reading) "
+        "and notebook 05's passages; the train leftovers of stage 5 and, for dev, the whole of its groups, so "
+        "from this stage on the dev split is every passage of its groups rather than a draw (its first-two-stage "
+        "part keeps the test split's design). The `stage` field of "
         f"`framing/data/real/passes.jsonl` says which stage drew each passage ({stage_counts}).",
         "",
         "## Splits (fixed; by document or coarser)",
