@@ -26,7 +26,7 @@ from .documents import PASSAGE_WORDS, read_as_articles
 from .duplicates import resolve_conflicts
 from .progress import Stages
 from .errors import InputTypeError, LabelError, NotFittedError
-from .features import EXTRAS, TextVectorizer, concat_ranges, group_starts, hstack_dense, load_lexicon, tfidf
+from .features import EXTRAS, TextVectorizer, concat_ranges, group_starts, hstack_dense, load_lexicon, split_terms, tfidf
 from .results import DocumentResult, Evidence, FramePrediction, PassageResult, gc_paused
 from .text import FUNCTION_WORDS, SPELLINGS, split_passages
 
@@ -839,9 +839,12 @@ class FrameClassifier(_Params):
             stem = self.vectorizer_._stem
             function_stems = {stem(w) for w in FUNCTION_WORDS} | set(FUNCTION_WORDS)
             terms = sorted(self.vectorizer_.vocabulary_, key=self.vectorizer_.vocabulary_.get)
-            mask = [0.0 if all(p in function_stems for p in t.split(" ")) else 1.0 for t in terms]
-            mask += [1.0] * (self.coef_.shape[1] - len(terms))
-            cached = (self.vectorizer_, np.asarray(mask))
+            parts, first, _ = split_terms(terms)
+            function = np.fromiter(map(function_stems.__contains__, parts), dtype=bool, count=len(parts))
+            mask = np.ones(self.coef_.shape[1])
+            if terms:
+                mask[:len(terms)] = ~np.logical_and.reduceat(function, first)
+            cached = (self.vectorizer_, mask)
             self.__dict__["_shown_cache"] = cached
         return cached[1]
 

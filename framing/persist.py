@@ -367,7 +367,7 @@ def load_model(path: str | os.PathLike) -> Any:
 
 
 def _string_list(value: Any, what: str, directory: Path) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not set(map(type, value)) <= {str}:  # set(map(type)): fast on 165,000 terms
         raise ModelFileError(f"{directory}: {what} must be a list of strings; got {type(value).__name__}")
     return value
 
@@ -484,7 +484,7 @@ def _load_arrays(directory: Path, manifest: dict[str, Any], *, stance_layout: in
         raise ModelFileError(f"{directory}: invalid parameters: {exc}") from None
     vec = TextVectorizer(ngram_range=model.ngram_range, min_df=model.min_df, max_features=model.max_features,
                          stemmer=model.stemmer, spelling=model.spelling)
-    vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
+    vec.vocabulary_ = dict(zip(terms, range(len(terms))))
     if len(vec.vocabulary_) != n_vocab:
         raise ModelFileError(f"{directory}: vocabulary.json has duplicate terms")
     vec.display_ = list(display)
