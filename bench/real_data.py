@@ -9,7 +9,7 @@
 ``overlap`` finds the real train and dev passages that name a written test event's country in its
 year or the next (Armenia 2018, Iran 2022, Kyrgyzstan 2020, Nagorno-Karabakh 2020, Uzbekistan
 2022), trains the default model without them, and scores both test splits. Each prints one JSON
-line per model; each model takes one to two minutes on the benchmark machine.
+line per model; each model takes two to four minutes on the benchmark machine.
 """
 
 from __future__ import annotations
