@@ -25,6 +25,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from itertools import repeat
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -501,13 +502,8 @@ def split_terms(terms: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray
     >>> parts, first.tolist(), n.tolist()
     (['nato', 'color', 'revolut', 'kiev'], [0, 1, 3], [1, 2, 1])
     """
-    if not len(terms):
-        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    joined = "\n".join(terms)  # terms hold no line breaks
-    raw = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-    term = np.cumsum(raw == 10)  # which term each byte belongs to
-    n_parts = np.bincount(term[raw == 32], minlength=len(terms)) + 1
-    parts = joined.replace("\n", " ").split(" ")
+    n_parts = np.fromiter(map(str.count, terms, repeat(" ")), dtype=np.int64, count=len(terms)) + 1
+    parts = " ".join(terms).split(" ") if len(terms) else []
     return parts, np.cumsum(n_parts) - n_parts, n_parts
 
 

@@ -230,3 +230,13 @@ def test_token_codes_in_numpy_equal_a_lookup_per_token(texts):
     table = vec._lookup()._table.__class__(vec._lookup())  # a fresh table: every chunk is new at first
     for text in texts * 2:  # then seen again
         assert _ascii_codes(text, table).tolist() == _token_codes(re.split("([\0-\4])", text), table).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="aé \n-:", max_size=12), max_size=8))
+def test_split_terms_equals_one_split_per_term(terms):
+    from framing.features import split_terms
+
+    parts, first, n_parts = split_terms(terms)
+    assert n_parts.tolist() == [len(t.split(" ")) for t in terms]
+    assert [parts[a:a + n] for a, n in zip(first.tolist(), n_parts.tolist())] == [t.split(" ") for t in terms]
