@@ -727,7 +727,7 @@ class FrameClassifier(_Params):
         ['stabilization']
         >>> r = framing.default_model().classify("Peacekeepers will guard the airport.", spans=True)
         >>> [(e.term, [r.text[a:b] for a, b in e.spans]) for e in r["stabilization"].evidence[:2]]
-        [('peacekeepers', ['Peacekeepers']), ('guard the', ['guard the'])]
+        [('guard the', ['guard the']), ('peacekeepers', ['Peacekeepers'])]
         """
         items, single = check_texts(texts)
         self._check_fitted()
