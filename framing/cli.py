@@ -276,7 +276,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     model = _load(args.model)
     data, articles, _ = _read_labelled(args)
     scored = cast(Any, ArticleView(model)) if articles else model
-    report = evaluate(data.texts, data.labels, model=scored, threshold=args.threshold)
+    # With a group field (the document of each passage), the report adds 95% intervals.
+    report = evaluate(data.texts, data.labels, model=scored, threshold=args.threshold, groups=data.groups)
     if args.json:
         _out(json.dumps(report.to_dict(), indent=2, default=float) + "\n")
     else:

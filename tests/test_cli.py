@@ -184,7 +184,10 @@ def test_train_evaluate_info_suggest_round_trip(tmp_path, model_dir, labelled, c
     report = json.loads(capsys.readouterr().out)
     assert report["n_passages"] == len(TINY_TEXTS) and 0.5 < report["micro_f1"] <= 1.0
     assert main(["evaluate", str(labelled), "--model", str(model_dir)]) == 0
-    assert "micro F1" in capsys.readouterr().out
+    assert "micro F1" in capsys.readouterr().out and "intervals" not in report
+    assert main(["evaluate", str(labelled), "--model", str(model_dir), "--group-field", "id", "--json"]) == 0
+    low, high = json.loads(capsys.readouterr().out)["intervals"]["micro_f1"]
+    assert low <= report["micro_f1"] <= high
 
     assert main(["info", "--model", str(model_dir), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)

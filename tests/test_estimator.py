@@ -162,6 +162,62 @@ def test_evaluate_report(tiny_model):
     assert sum(sum(row.values()) for row in rep.stance_confusion.values()) == sum(len(l) for l in TINY_LABELS)
 
 
+def test_evaluate_gives_group_bootstrap_intervals(tiny_model):
+    labels = TINY_LABELS[1:] + TINY_LABELS[:1]  # shifted by one passage, so the model makes mistakes
+    groups = [i // 3 for i in range(len(TINY_TEXTS))]  # three passages to a document
+    rep = framing.evaluate(TINY_TEXTS, labels, model=tiny_model, groups=groups, n_boot=500)
+    assert set(rep.intervals) == {"micro_f1", "endorsed_f1", "stance_accuracy", "frame_free_kept"}
+    for name in ("micro_f1", "endorsed_f1", "stance_accuracy"):
+        low, high = rep.intervals[name]
+        assert 0 <= low <= getattr(rep, name) <= high <= 1 and low < high, name
+    again = framing.evaluate(TINY_TEXTS, labels, model=tiny_model, groups=groups, n_boot=500)
+    assert again.intervals == rep.intervals  # the seed fixes the resamples
+    other = framing.evaluate(TINY_TEXTS, labels, model=tiny_model, groups=groups, n_boot=500, random_state=1)
+    assert other.intervals != rep.intervals
+    # One group: every resample is the whole set, so each interval is the figure itself.
+    whole = framing.evaluate(TINY_TEXTS, labels, model=tiny_model, groups=["doc"] * len(TINY_TEXTS), n_boot=50)
+    assert whole.intervals["micro_f1"] == (whole.micro_f1, whole.micro_f1)
+    assert whole.intervals["stance_accuracy"] == (whole.stance_accuracy, whole.stance_accuracy)
+    assert rep.to_dict()["intervals"]["micro_f1"] == [round(x, 4) for x in rep.intervals["micro_f1"]]
+    assert "95% intervals: micro_f1" in str(rep)
+    assert framing.evaluate(TINY_TEXTS, TINY_LABELS, model=tiny_model).intervals is None
+
+
+def test_group_bootstrap_agrees_with_a_plain_resampling_loop():
+    from framing.training import _group_bootstrap
+
+    rng = np.random.default_rng(3)
+    n = 60
+    counts = np.zeros((n, 10), dtype=np.int64)
+    counts[:, :3] = rng.integers(0, 3, size=(n, 3))  # tp, fp, fn
+    counts[:, 7] = rng.integers(0, 3, size=n)
+    counts[:, 6] = rng.integers(0, 1 + counts[:, 7])
+    counts[:, 8] = rng.integers(0, 2, size=n)
+    counts[:, 9] = counts[:, 8] * rng.integers(0, 2, size=n)
+    groups = rng.integers(0, 20, size=n)
+    got = _group_bootstrap(counts, list(groups), 20000, 0, stances=False)
+    # The same interval by drawing group names with replacement and recomputing from the rows.
+    names = np.unique(groups)
+    micro, kept = [], []
+    for _ in range(20000):
+        rows = np.concatenate([np.flatnonzero(groups == g) for g in rng.choice(names, size=len(names))])
+        t = counts[rows].sum(axis=0)
+        micro.append(2 * t[0] / (2 * t[0] + t[1] + t[2]))
+        kept.append(t[9] / t[8])
+    assert set(got) == {"micro_f1", "frame_free_kept"}
+    np.testing.assert_allclose(got["micro_f1"], np.percentile(micro, [2.5, 97.5]), atol=0.01)
+    np.testing.assert_allclose(got["frame_free_kept"], np.percentile(kept, [2.5, 97.5]), atol=0.02)
+
+
+def test_evaluate_refuses_groups_that_do_not_fit(tiny_model):
+    with pytest.raises(LabelError, match=r"groups must give one group per passage \(24\); got 3"):
+        framing.evaluate(TINY_TEXTS, TINY_LABELS, model=tiny_model, groups=[1, 2, 3])
+    with pytest.raises(LabelError, match="got a string"):
+        framing.evaluate(TINY_TEXTS, TINY_LABELS, model=tiny_model, groups="a" * len(TINY_TEXTS))
+    with pytest.raises(ValueError, match="n_boot must be a positive whole number of resamples; got 0"):
+        framing.evaluate(TINY_TEXTS, TINY_LABELS, model=tiny_model, groups=[0] * len(TINY_TEXTS), n_boot=0)
+
+
 def test_fast_stance_path_equals_the_training_matrix(tiny_model):
     texts = TINY_TEXTS[:5] + ["One sentence. Another 'so-called' one!", ""]
     feats = tiny_model._features(tiny_model.vectorizer_.transform(texts))
