@@ -318,18 +318,18 @@ def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model
         p, r, f1 = _prf(tp, fp, fn)
         per_frame[f] = {"precision": p, "recall": r, "f1": f1, "support": int(Y[:, j].sum()),
                         "tp": tp, "fp": fp, "fn": fn}
-    micro = _prf(*_counts(P, Y))[2]
-    # Frames absent from the gold labels do not count towards the macro average.
-    present = [m["f1"] for m in per_frame.values() if m["support"]]
-    macro = float(np.mean(present)) if present else 1.0
-    samples = [_prf(*_counts(P[i], Y[i]))[2] for i in range(len(texts))]
-    free = Y.sum(axis=1) == 0
-    free_kept = float((P[free].sum(axis=1) == 0).mean()) if free.any() else None
-    stance_acc = endorsed = confusion = None
     # Per passage: tp, fp, fn; endorsed tp, fp, fn; stances right, gold stances; frame-free, kept.
     counts = np.zeros((len(texts), 10), dtype=np.int64)
     counts[:, 0], counts[:, 1], counts[:, 2] = (P & Y).sum(1), (P & (1 - Y)).sum(1), ((1 - P) & Y).sum(1)
+    free = Y.sum(axis=1) == 0
     counts[:, 8], counts[:, 9] = free, free & (P.sum(axis=1) == 0)
+    micro = _prf(*counts[:, :3].sum(axis=0))[2]
+    # Frames absent from the gold labels do not count towards the macro average.
+    present = [m["f1"] for m in per_frame.values() if m["support"]]
+    macro = float(np.mean(present)) if present else 1.0
+    samples = [_prf(*row)[2] for row in counts[:, :3]]
+    free_kept = float(counts[:, 9].sum() / counts[:, 8].sum()) if free.any() else None
+    stance_acc = endorsed = confusion = None
     if model.stances_ and (S >= 0).any():
         stances = list(model.stances_)
         confusion = {g: {p: 0 for p in stances} for g in stances}
