@@ -378,9 +378,12 @@ def _group_bootstrap(counts: np.ndarray, groups: Sequence[Any], n_boot: int, ran
     rng = np.random.default_rng(random_state)
     draws = rng.multinomial(len(by_group), np.full(len(by_group), 1.0 / len(by_group)), size=n_boot)
     t = (draws @ by_group).astype(np.float64)  # (n_boot, 10) totals
+
+    def f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:  # as _prf: 1.0 with nothing at all
+        return np.where(tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 1.0)
+
     with np.errstate(divide="ignore", invalid="ignore"):
-        figures = {"micro_f1": np.where(t[:, :3].sum(1) > 0, 2 * t[:, 0] / (2 * t[:, 0] + t[:, 1] + t[:, 2]), 1.0),
-                   "endorsed_f1": np.where(t[:, 3:6].sum(1) > 0, 2 * t[:, 3] / (2 * t[:, 3] + t[:, 4] + t[:, 5]), 1.0),
+        figures = {"micro_f1": f1(*t[:, 0:3].T), "endorsed_f1": f1(*t[:, 3:6].T),
                    "stance_accuracy": t[:, 6] / t[:, 7], "frame_free_kept": t[:, 9] / t[:, 8]}
     if not stances:
         figures.pop("endorsed_f1"), figures.pop("stance_accuracy")
