@@ -302,10 +302,9 @@ def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model
     if len(Y) != len(texts):
         raise LabelError(f"got {len(texts)} passages but {len(Y)} labels; give one label per passage")
     if groups is not None:
-        groups = list(groups) if not isinstance(groups, str) else None
-        if groups is None or len(groups) != len(texts):
-            raise LabelError(f"groups must give one group per passage ({len(texts)}); got "
-                             f"{'a string' if groups is None else len(groups)}")
+        got = "a string" if isinstance(groups, str) else len(groups := list(groups))
+        if got != len(texts):
+            raise LabelError(f"groups must give one group per passage ({len(texts)}); got {got}")
         if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
             raise ValueError(f"n_boot must be a positive whole number of resamples; got {n_boot!r}")
     thr = model.decision_threshold_ if threshold is None else threshold
