@@ -546,7 +546,7 @@ def _real_card(real: Sequence[Record], agreement: str, passes: Sequence[dict[str
         f"Kremlin and White House passage of the rivalry net and {RIVALRY_UN} UN ones. Passages of 10-250 words; "
         "of two near-duplicates the later was dropped. The nets chose what a person read, never a label: most "
         "passages they found carry no frame. Third and fourth stages, for the train split only (so dev and test "
-        "keep the first two stages' design): passages of train groups chosen with a frames-only model trained on "
+        "kept the first two stages' design): passages of train groups chosen with a frames-only model trained on "
         "the train split labelled so far: for each frame its highest-scoring unlabelled passages (150-380 per "
         "frame, more for the rarer frames), passages whose best score was uncertain (0.1-0.4), and random ones; "
         "at most five passages per document in all. Fifth stage, again for the train split only: every "
@@ -558,7 +558,10 @@ def _real_card(real: Sequence[Record], agreement: str, passes: Sequence[dict[str
         "in no particular order, less the near-duplicates of passages already labelled (skipped before reading) "
         "and notebook 05's passages; the train leftovers of stage 5 and, for dev, the whole of its groups, so "
         "from this stage on the dev split is every passage of its groups rather than a draw (its first-two-stage "
-        "part keeps the test split's design). The `stage` field of "
+        "part keeps the test split's design). Seventh stage, the same for the test split: every passage of "
+        "10-250 words of a test group still unlabelled, read in no particular order, less near-duplicates and "
+        "notebook 05's passages, so the test split too is every passage of its groups; its first-two-stage part "
+        "(the test set of every figure before this stage) is scored beside it. The `stage` field of "
         f"`framing/data/real/passes.jsonl` says which stage drew each passage ({stage_counts}).",
         "",
         "## Splits (fixed; by document or coarser)",
