@@ -51,6 +51,24 @@ def test_real_splits_are_fixed_by_group_and_never_straddle(real):
     assert {r.source for r in parts["test"]} == {"kremlin", "ungdc", "whitehouse", "wikinews"}
 
 
+def test_every_real_record_says_which_stage_drew_it_and_test_keeps_its_first_draw(real):
+    """Stage 7 read the rest of the test groups; the first-two-stage draw (the test set of every
+    figure before it) is still there, across the sources, and the build scores both."""
+    from framing.api import default_model_path
+    from framing.corpus import _read_jsonl, real_dir
+
+    stage = {p["id"]: p["stage"] for p in _read_jsonl(real_dir() / "passes.jsonl") if not p["excluded"]}
+    assert {r.id for r in real} == set(stage)
+    test = split(real)["test"]
+    assert {stage[r.id] for r in test} == {1, 2, 7}
+    assert all(r.split == "test" for r in real if stage[r.id] == 7)
+    early = [r for r in test if stage[r.id] in (1, 2)]
+    assert len(early) >= 600 and {r.source for r in early} == {"kremlin", "ungdc", "whitehouse", "wikinews"}
+    metrics = json.loads((Path(default_model_path()) / "manifest.json").read_text("utf-8"))["metrics"]
+    assert metrics["test_real"]["n_passages"] == len(test)
+    assert metrics["test_real_stages_1_2"]["n_passages"] == len(early)
+
+
 def test_real_records_match_the_pool_they_were_copied_from(real):
     path = find_pool()
     if path is None:
