@@ -727,10 +727,13 @@ class _executor:
         if self.n_jobs == 1:
             model = self.model
             return lambda *args: _Done(_classify_batch(model, *args))
-        from joblib.externals.loky import get_reusable_executor
+        # joblib's executor, not loky's own: both are one reusable pool per process, and a plain
+        # loky pool left behind made every later joblib.Parallel (scikit-learn's n_jobs, framing's
+        # fit) fail with "'_ReusablePoolExecutor' object has no attribute '_temp_folder_manager'".
+        from joblib.executor import get_memmapping_executor
 
         ref = self._ref(with_files=False)
-        pool = get_reusable_executor(max_workers=_width(self.n_jobs, None))
+        pool = get_memmapping_executor(_width(self.n_jobs, None))
         return lambda batch, *args: pool.submit(_run_batch, ref, batch, *args)
 
     def _dask(self) -> Callable[..., Any]:

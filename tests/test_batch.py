@@ -271,6 +271,19 @@ def test_two_jobs_equal_one_job(tmp_path, tiny_model):
     assert two.read_bytes() == one.read_bytes()
 
 
+def test_worker_pool_leaves_joblib_parallel_working(tmp_path, tiny_model):
+    """The pool of ``n_jobs=2`` is the process's one reusable pool: a later joblib.Parallel (as in
+    scikit-learn's n_jobs) must work after it, and it after a joblib.Parallel. A plain loky pool
+    made the later Parallel fail inside joblib."""
+    from joblib import Parallel, delayed
+
+    src = write_jsonl(tmp_path / "in.jsonl", records(20))
+    classify_corpus(src, tmp_path / "a.jsonl", model=tiny_model, n_jobs=2, progress=False)
+    assert Parallel(n_jobs=2)(delayed(abs)(-i) for i in range(4)) == [0, 1, 2, 3]
+    summary = classify_corpus(src, tmp_path / "b.jsonl", model=tiny_model, n_jobs=2, progress=False)
+    assert summary["records"] == 20 and (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "a.jsonl").read_bytes()
+
+
 def test_dask_missing_gives_a_clear_error(tmp_path, model, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ImportError, match=r"pip install 'framing\[dask\]'"):
