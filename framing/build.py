@@ -59,12 +59,13 @@ HEADLINE = ("micro_f1", "macro_f1", "endorsed_f1", "stance_accuracy", "frame_fre
 
 
 def fit(records: Sequence[Record], *, seed: int = 0, verbose: bool = False, **params):
-    """A model trained on ``records`` (both layers) with the default model's settings."""
+    """A model trained on ``records`` (both layers) with the default model's settings, on every
+    core (``n_jobs=-1``: the weights do not depend on it)."""
     return train([r.text for r in records], [r.frames for r in records], groups=[r.event for r in records],
                  ids=[r.id for r in records], random_state=seed, verbose=verbose,
                  sample_weight=[REAL_WEIGHT if r.layer == "real" else 1.0 for r in records],
                  off_topic=[corpus_topic(r) for r in records],
-                 **{**DEFAULT_PARAMS, **params})
+                 **{"n_jobs": -1, **DEFAULT_PARAMS, **params})
 
 
 def score(model, records: Sequence[Record]) -> dict:

@@ -252,7 +252,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     else:
         codebook = None if spec == "default" else spec
     params: dict[str, Any] = {"random_state": args.seed}
-    for name in ("threshold", "C", "latent_dims"):
+    for name in ("threshold", "C", "latent_dims", "n_jobs"):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     fit = train_articles if articles else train
@@ -516,6 +516,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--C", type=float, help=f"inverse regularisation of the frame models (default {estimator['C']})")
     p.add_argument("--latent-dims", type=int, help="LSA topics shared between co-occurring words; helps small training "
                    f"sets, e.g. 150 (default {estimator['latent_dims']}: off)")
+    p.add_argument("--n-jobs", type=_jobs, help="processes for the fit's independent models (frame models, "
+                   "calibration folds, stance model; -1: one per CPU; default 1); the model does not depend on it")
     p.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr (by default each stage of the "
                    "fit is reported with the time taken)")
     p.set_defaults(func=_cmd_train)

@@ -164,6 +164,12 @@ class FrameClassifier(_Params):
         leaves it off (``framing/build.py``). ``fit`` costs 1.5-2x more. 0 turns it off.
     latent_weight : float, default=4.0
         Scale of the latent coordinates against the other features (only with ``latent_dims``).
+    n_jobs : int or None, default=None
+        Processes ``fit`` uses for its independent models: the frame models, each calibration
+        fold's frame models and the stance model (joblib's convention: ``None`` or 1 is one
+        process, -1 every core). Each model is computed exactly as in one process, so the fitted
+        weights do not depend on ``n_jobs``; only the time does (on 2 cores the default model's
+        fit takes about two thirds of the time; ``bench/README.md``).
 
     Attributes
     ----------
@@ -193,7 +199,7 @@ class FrameClassifier(_Params):
                  nb_weighting=True, ngram_range=(1, 2),
                  min_df=2, max_features=None, stemmer="light", spelling="unify", cue_weight=1.0, signal_weight=1.0,
                  calibration="sigmoid", cv=5, evidence_size=5, random_state=0, off_topic_threshold=0.5,
-                 latent_dims=0, latent_weight=4.0):
+                 latent_dims=0, latent_weight=4.0, n_jobs=None):
         self.codebook = codebook
         self.threshold = threshold
         self.C = C
@@ -214,6 +220,7 @@ class FrameClassifier(_Params):
         self.off_topic_threshold = off_topic_threshold
         self.latent_dims = latent_dims
         self.latent_weight = latent_weight
+        self.n_jobs = n_jobs
 
     # -- validation ----------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -244,6 +251,9 @@ class FrameClassifier(_Params):
              "off_topic_threshold must be a number between 0 and 1 (exclusive)", self.off_topic_threshold)
         need(isinstance(self.evidence_size, numbers.Integral) and self.evidence_size >= 0,
              "evidence_size must be an int >= 0", self.evidence_size)
+        need(self.n_jobs is None or (isinstance(self.n_jobs, numbers.Integral) and not isinstance(self.n_jobs, bool)
+                                     and self.n_jobs != 0),
+             "n_jobs must be None or a nonzero int (-1: every core)", self.n_jobs)
         if not (isinstance(self.threshold, str) and self.threshold == "auto"):
             try:
                 check_threshold(self.threshold)
@@ -317,6 +327,7 @@ class FrameClassifier(_Params):
     def _fit(self, X: Sequence[str], y: Any, *, groups: Sequence[Any] | None, ids: Sequence[Any] | None,
              sample_weight: Sequence[float] | None, off_topic: Sequence[bool | None] | None, conflicts: str,
              say: Stages) -> "FrameClassifier":
+        from joblib import Parallel, delayed, effective_n_jobs
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import GroupKFold, KFold
 
@@ -357,8 +368,6 @@ class FrameClassifier(_Params):
         Xp = feats["X"]
         n_frames = len(codebook)
         say(f"features: {len(vec.vocabulary_):,} terms, {Xp.shape[1]:,} columns")
-        coef = np.zeros((n_frames, Xp.shape[1]))
-        intercept = np.zeros(n_frames)
         Xfit, basis = Xp, None
         k = min(int(self.latent_dims), min(feats["tf_p"].shape) - 1)  # TruncatedSVD needs k < both sides
         if k >= 1:
@@ -369,45 +378,66 @@ class FrameClassifier(_Params):
             Xfit = hstack_dense(Xp, float(self.latent_weight) * np.asarray(feats["tf_p"] @ basis))
             say(f"latent topics: {k} dimensions of the training passages' TF-IDF")
 
-        def frame_fit(rows: np.ndarray, j: int) -> tuple[np.ndarray, float]:
-            """One frame's weights on the training rows ``rows``.
+        def fold_latent(w: np.ndarray) -> np.ndarray:
+            """Fold the latent weights back into the words: z = tf @ basis is linear."""
+            if basis is None:
+                return w
+            w, w_latent = w[:Xp.shape[1]].copy(), w[Xp.shape[1]:]
+            w[:basis.shape[0]] += float(self.latent_weight) * (basis @ w_latent)
+            return w
 
-            With ``nb_weighting`` each feature is first scaled by its log-count ratio between
-            passages with and without the frame (NB-SVM, Wang & Manning 2012); the scaling is
-            folded back into the weights, so prediction stays one linear model.
-            """
-            Xr, y = Xfit[rows], Y[rows, j]
-            scale = _log_count_ratio(Xr, y) if self.nb_weighting else None
-            if scale is not None:
-                Xr = Xr @ sp.diags(scale)
-            lr = LogisticRegression(C=float(self.C), solver="liblinear", max_iter=1000, tol=_FRAME_TOL).fit(
-                Xr, y, sample_weight=weight[rows])
-            w = lr.coef_[0] * scale if scale is not None else lr.coef_[0]
-            if basis is not None:  # fold the latent weights back into the words: z = tf @ basis is linear
-                w, w_latent = w[:Xp.shape[1]].copy(), w[Xp.shape[1]:]
-                w[:basis.shape[0]] += float(self.latent_weight) * (basis @ w_latent)
-            return w, float(lr.intercept_[0])
-
-        everyone = np.arange(len(texts))
-        for j in range(n_frames):
-            coef[j], intercept[j] = frame_fit(everyone, j)
-        self.coef_, self.intercept_ = coef, intercept
-        say(f"frame models fitted ({n_frames})")
-
-        self.platt_ = np.tile([1.0, 0.0], (n_frames, 1))
+        # The independent models of the fit run in up to n_jobs processes; each is computed as in
+        # one process, so n_jobs changes the time, never the weights. The stance features use the
+        # fitted frame models, so the stance model waits for them, and the calibration folds' frame
+        # models fill the other processes meanwhile.
+        folds = []
         if self.calibration == "sigmoid":
             if groups is not None and len(set(groups)) >= self.cv:
-                splits = GroupKFold(n_splits=int(self.cv)).split(Xp, groups=groups)
+                folds = list(GroupKFold(n_splits=int(self.cv)).split(Xp, groups=groups))
             else:
-                splits = KFold(n_splits=int(self.cv), shuffle=True, random_state=self.random_state).split(Xp)
+                folds = list(KFold(n_splits=int(self.cv), shuffle=True, random_state=self.random_state).split(Xp))
+        units = [np.arange(len(texts))] + [train for train, _ in folds]
+
+        def frame_job(rows: np.ndarray):
+            return delayed(_fit_frame_models)(Xfit, Y, weight, rows, float(self.C), self.nb_weighting)
+
+        first = min(len(units), effective_n_jobs(self.n_jobs))
+        if self.n_jobs not in (None, 1):
+            say(f"fitting in up to {first} processes")
+        self.stance_layout_ = STANCE_LAYOUT
+        self.stances_ = codebook.stance_ids if (S >= 0).any() else ()
+        self.stance_coef_ = np.zeros((0, 0))
+        self.stance_intercept_ = np.zeros(0)
+        with Parallel(n_jobs=self.n_jobs) as parallel:
+            fitted = parallel(frame_job(rows) for rows in units[:first])
+            W, intercept, _ = fitted[0]
+            self.coef_ = np.array([fold_latent(w) for w in W])
+            self.intercept_ = intercept
+            say(f"frame models fitted ({n_frames})")
+
+            stance_rows, stance_cols = np.nonzero(S >= 0)
+            target = S[stance_rows, stance_cols]
+            seen = np.unique(target)
+            jobs = [frame_job(rows) for rows in units[first:]]
+            if self.stances_:
+                Xs = self._stance_matrix(feats, stance_rows, stance_cols)
+            if len(seen) > 1:
+                say(f"fitting the stance model on {len(stance_rows):,} (passage, frame) pairs"
+                    + (f" and {len(jobs)} calibration folds' frame models" if first > 1 and jobs else ""))
+                jobs.insert(0, delayed(_fit_stance_model)(Xs, target, weight[stance_rows], float(self.stance_C)))
+            later = parallel(jobs)
+        stance_lr = later.pop(0) if len(seen) > 1 else None
+        fold_models = fitted[1:] + later
+
+        self.platt_ = np.tile([1.0, 0.0], (n_frames, 1))
+        if folds:
             oof = np.zeros(Y.shape)
-            for fold, (train, test) in enumerate(splits, 1):
+            for fold, ((train, test), (W, b, ok)) in enumerate(zip(folds, fold_models), 1):
                 for j in range(n_frames):
-                    if Y[train, j].min() == Y[train, j].max():
+                    if ok[j]:
+                        oof[test, j] = np.asarray(Xp[test] @ fold_latent(W[j])).ravel() + b[j]
+                    else:  # the frame's labels are constant on this fold's training passages
                         oof[test, j] = -10.0 if Y[train, j].max() == 0 else 10.0
-                        continue
-                    w, b = frame_fit(train, j)
-                    oof[test, j] = np.asarray(Xp[test] @ w).ravel() + b
                 say(f"calibration fold {fold}/{self.cv} done")
             for j in range(n_frames):
                 platt = LogisticRegression(C=1e4, solver="lbfgs", tol=_PLATT_TOL).fit(oof[:, [j]], Y[:, j],
@@ -421,31 +451,17 @@ class FrameClassifier(_Params):
         else:
             self.auto_threshold_ = 0.5
 
-        # Stance model over the gold (passage, frame) pairs that have a stance.
-        self.stance_layout_ = STANCE_LAYOUT
-        self.stances_ = codebook.stance_ids if (S >= 0).any() else ()
-        self.stance_coef_ = np.zeros((0, 0))
-        self.stance_intercept_ = np.zeros(0)
+        # The stance model over the gold (passage, frame) pairs that have a stance.
         if self.stances_:
-            rows, cols = np.nonzero(S >= 0)
-            say(f"fitting the stance model on {len(rows):,} (passage, frame) pairs")
-            Xs = self._stance_matrix(feats, rows, cols)
-            target = S[rows, cols]
-            seen = np.unique(target)
-            if len(seen) == 1:  # one stance only: a constant model
-                coef_s = np.zeros((len(self.stances_), Xs.shape[1]))
-                inter_s = np.full(len(self.stances_), -30.0)
+            coef_s = np.zeros((len(self.stances_), Xs.shape[1]))
+            inter_s = np.full(len(self.stances_), -30.0)
+            if stance_lr is None:  # one stance only: a constant model
                 inter_s[seen[0]] = 30.0
+            elif len(seen) == 2:  # binary LR: one row for the second class
+                coef_s[seen[1]], inter_s[seen[1]] = stance_lr.coef_[0], stance_lr.intercept_[0]
+                coef_s[seen[0]], inter_s[seen[0]] = 0.0, 0.0
             else:
-                lr = LogisticRegression(C=float(self.stance_C), class_weight="balanced", max_iter=3000,
-                                        tol=_STANCE_TOL).fit(Xs, target, sample_weight=weight[rows])
-                coef_s = np.zeros((len(self.stances_), Xs.shape[1]))
-                inter_s = np.full(len(self.stances_), -30.0)
-                if len(seen) == 2:  # binary LR: one row for the second class
-                    coef_s[seen[1]], inter_s[seen[1]] = lr.coef_[0], lr.intercept_[0]
-                    coef_s[seen[0]], inter_s[seen[0]] = 0.0, 0.0
-                else:
-                    coef_s[seen], inter_s[seen] = lr.coef_, lr.intercept_
+                coef_s[seen], inter_s[seen] = stance_lr.coef_, stance_lr.intercept_
             self.stance_coef_, self.stance_intercept_ = coef_s, inter_s
         self.topic_coef_ = None
         known = np.flatnonzero(topic >= 0)
@@ -1024,6 +1040,63 @@ def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     (2, 3, 5)
     """
     return np.einsum("...k,ks->...s", a, b)
+
+
+def _fit_frame_models(X: sp.csr_matrix, Y: np.ndarray, weight: np.ndarray, rows: np.ndarray, C: float,
+                      nb_weighting: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each frame's logistic regression on the rows ``rows`` of ``X``: one unit of work of
+    ``FrameClassifier.fit`` (the frame models, or one calibration fold's), a module function so
+    that it can run in another process.
+
+    With ``nb_weighting`` each feature is first scaled by its log-count ratio between passages
+    with and without the frame (NB-SVM, Wang & Manning 2012); the scaling is folded back into the
+    weights, so prediction stays one linear model. Returns the weights (frames x columns), the
+    intercepts and which frames were fitted: a frame whose labels are constant on ``rows`` (a
+    calibration fold may hold none of a rare frame) gets no model.
+
+    Examples
+    --------
+    >>> X = sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]))
+    >>> Y = np.array([[1, 0], [0, 0], [1, 0], [0, 0]])
+    >>> W, b, fitted = _fit_frame_models(X, Y, np.ones(4), np.arange(4), C=10.0, nb_weighting=False)
+    >>> bool(W[0, 0] > 0 > W[0, 1]), fitted.tolist()
+    (True, [True, False])
+    """
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    Xr, Yr, wr = X[rows], Y[rows], weight[rows]
+    W, b, fitted = np.zeros((Y.shape[1], X.shape[1])), np.zeros(Y.shape[1]), np.zeros(Y.shape[1], dtype=bool)
+    with threadpool_limits(limits=1):  # as in fit: in a worker process too
+        for j in range(Y.shape[1]):
+            y = Yr[:, j]
+            if y.min() == y.max():
+                continue
+            scale = _log_count_ratio(Xr, y) if nb_weighting else None
+            lr = LogisticRegression(C=C, solver="liblinear", max_iter=1000, tol=_FRAME_TOL).fit(
+                Xr @ sp.diags(scale) if scale is not None else Xr, y, sample_weight=wr)
+            W[j] = lr.coef_[0] * scale if scale is not None else lr.coef_[0]
+            b[j], fitted[j] = lr.intercept_[0], True
+    return W, b, fitted
+
+
+def _fit_stance_model(X: sp.csr_matrix, target: np.ndarray, weight: np.ndarray, C: float) -> Any:
+    """The stance model of ``FrameClassifier.fit`` (a fitted ``LogisticRegression`` over the
+    (passage, frame) pairs ``X`` with stance indices ``target``), as a module function so that it
+    can run in another process.
+
+    Examples
+    --------
+    >>> X = sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]))
+    >>> _fit_stance_model(X, np.array([0, 2, 0, 2]), np.ones(4), C=10.0).predict(X).tolist()
+    [0, 2, 0, 2]
+    """
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, tol=_STANCE_TOL).fit(
+            X, target, sample_weight=weight)
 
 
 def _log_count_ratio(X: sp.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:

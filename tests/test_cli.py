@@ -270,11 +270,14 @@ def test_train_accepts_auto_and_info_and_the_model_card_show_the_chosen_threshol
     assert "- Decision threshold: 0.45 (set by the threshold parameter)" in (tmp_path / "m2" / "MODEL_CARD.md").read_text()
 
 
-def test_train_latent_dims_reaches_the_model(tmp_path, labelled, capsys):
+def test_train_latent_dims_and_n_jobs_reach_the_model(tmp_path, labelled, capsys):
     out = tmp_path / "m"
-    assert main(["train", str(labelled), "-o", str(out), "--codebook", "from-labels", "--latent-dims", "4"]) == 0
-    assert "latent topics: 4 dimensions" in capsys.readouterr().err
-    assert framing.load_model(out).latent_dims == 4
+    assert main(["train", str(labelled), "-o", str(out), "--codebook", "from-labels", "--latent-dims", "4",
+                 "--n-jobs", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "latent topics: 4 dimensions" in err and "fitting in up to 2 processes" in err
+    model = framing.load_model(out)
+    assert model.latent_dims == 4 and model.n_jobs == 2
 
 
 def test_train_reports_its_stages_unless_quiet(tmp_path, labelled, capsys):

@@ -67,6 +67,18 @@ def test_fit_is_deterministic():
     np.testing.assert_array_equal(a.stance_coef_, b.stance_coef_)
 
 
+def test_n_jobs_changes_the_time_not_the_weights(capsys):
+    """With n_jobs=2 the frame models, the calibration folds' frame models and the stance model
+    run in worker processes; each is computed as in one process, so the model is the same."""
+    one = make().set_params(latent_dims=3).fit(TINY_TEXTS, TINY_LABELS)
+    two = make().set_params(latent_dims=3, n_jobs=2).fit(TINY_TEXTS, TINY_LABELS, verbose=True)
+    assert "fitting in up to 2 processes" in capsys.readouterr().err
+    for name in ("coef_", "intercept_", "platt_", "stance_coef_", "stance_intercept_"):
+        np.testing.assert_allclose(getattr(two, name), getattr(one, name), rtol=0, atol=1e-10, err_msg=name)
+    assert two.auto_threshold_ == one.auto_threshold_
+    assert [r.to_dict() for r in two.classify(TINY_TEXTS)] == [r.to_dict() for r in one.classify(TINY_TEXTS)]
+
+
 def test_set_params_rejects_unknown_names():
     with pytest.raises(ValueError, match="Invalid parameter 'Cee'"):
         make().set_params(Cee=1)
@@ -81,6 +93,8 @@ def test_set_params_rejects_unknown_names():
     ("threshold", "best", "threshold must be 'auto' or a number between 0 and 1"),
     ("latent_dims", -1, "latent_dims must be an int >= 0"),
     ("latent_weight", 0, "latent_weight must be a positive number"),
+    ("n_jobs", 0, r"n_jobs must be None or a nonzero int \(-1: every core\); got 0"),
+    ("n_jobs", 1.5, "n_jobs must be None or a nonzero int"),
 ])
 def test_bad_hyperparameters_are_named(param, value, message):
     with pytest.raises(ValueError, match=message):
