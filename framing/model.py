@@ -39,8 +39,9 @@ _CALIBRATIONS = ("sigmoid", "none")
 # kernel of the machine (the default build with OpenBLAS forced to the SkylakeX, Haswell,
 # SandyBridge and Prescott kernels: calibrated scores agree within 2e-5 and stance probabilities
 # within 3e-4, against 2e-3 and 0.02 with the defaults; the stance tolerance costs about 5 s of CPU
-# on top of a 9 s fit, the other two nothing measurable). The stance model is solved with newton-cg
-# (within 1e-4 across kernels, 7.7e-4 with lbfgs). See framing.compare.
+# on top of a 9 s fit, the other two nothing measurable). Since the stance model is solved with
+# newton-cg, the current default model's stance probabilities agree within 1e-4 with the SandyBridge
+# kernel's (7.7e-4 with lbfgs). See framing.compare.
 _FRAME_TOL, _PLATT_TOL, _STANCE_TOL = 1e-6, 1e-8, 1e-6
 
 
