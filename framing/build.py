@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .corpus import SPLITS, Record, _read_jsonl, corpus_topic, load_corpus, real_dir, split
+from .corpus import SPLITS, Record, corpus_topic, load_corpus, read_passes, split
 from .training import evaluate, train
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,7 +95,7 @@ def build(out: str | Path = "models/default", *, seed: int = 0, verbose: bool = 
                  for s in sorted({r.source for r in real["test"]})}
     # The first two stages drew the test split every figure before stage 7 was scored on; keep
     # scoring that part so old and new figures stay comparable.
-    first_stages = {p["id"] for p in _read_jsonl(real_dir() / "passes.jsonl") if p["stage"] in (1, 2)}
+    first_stages = {p["id"] for p in read_passes() if p["stage"] in (1, 2)}
     early = [r for r in real["test"] if r.id in first_stages]
     test["real_stages_1_2"] = score(model, early)
     log(f"[test: never seen in training or tuning] real test ({len(real['test'])} passages): "

@@ -136,6 +136,19 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def read_passes() -> list[dict[str, Any]]:
+    """The rows of the real layer's ``passes.jsonl``: for each pool passage read, the ``stage`` that
+    drew it, both passes, the final label and why it was ``excluded`` (``None`` if kept).
+
+    Examples
+    --------
+    >>> row = read_passes()[0]
+    >>> {"id", "stage", "first", "second", "final", "excluded"} <= set(row)
+    True
+    """
+    return _read_jsonl(real_dir() / "passes.jsonl")
+
+
 _FIELDS = frozenset(Record.__dataclass_fields__)
 
 
@@ -653,7 +666,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return 1 if problems else 0
     from .realtext import agreement_section as real_agreement_section
 
-    passes = _read_jsonl(real_dir() / "passes.jsonl")
+    passes = read_passes()
     Path(args.out).write_text(datacard(records, agreement_section(), real_agreement_section(passes), passes),
                               encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)

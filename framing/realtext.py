@@ -354,10 +354,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if args.command == "draw":
         print(json.dumps(draw_sample(pool)))
         return 0
-    from .corpus import _read_jsonl, load_corpus, real_dir
+    from .corpus import load_corpus, read_passes, real_dir
 
     if args.command == "assemble":
-        records = assemble(_read_jsonl(real_dir() / "passes.jsonl"), pool)
+        records = assemble(read_passes(), pool)
         with open(real_dir() / "passages.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
         print(f"wrote {len(records)} records to {real_dir() / 'passages.jsonl'}", file=sys.stderr)

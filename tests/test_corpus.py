@@ -55,9 +55,9 @@ def test_every_real_record_says_which_stage_drew_it_and_test_keeps_its_first_dra
     """Stage 7 read the rest of the test groups; the first-two-stage draw (the test set of every
     figure before it) is still there, across the sources, and the build scores both."""
     from framing.api import default_model_path
-    from framing.corpus import _read_jsonl, real_dir
+    from framing.corpus import read_passes
 
-    stage = {p["id"]: p["stage"] for p in _read_jsonl(real_dir() / "passes.jsonl") if not p["excluded"]}
+    stage = {p["id"]: p["stage"] for p in read_passes() if not p["excluded"]}
     assert {r.id for r in real} == set(stage)
     test = split(real)["test"]
     assert {stage[r.id] for r in test} == {1, 2, 7}
