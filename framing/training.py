@@ -162,6 +162,50 @@ def _counts(P: np.ndarray, Y: np.ndarray) -> tuple[int, int, int]:
     return int((P & Y).sum()), int((P & (1 - Y)).sum()), int(((1 - P) & Y).sum())
 
 
+def _calibration(scores: Any, gold: Any, bins: int = 10) -> dict[str, Any]:
+    """How far scores can be read as probabilities: reliability bands, Brier score and ECE.
+
+    ``scores`` are probabilities and ``gold`` the 0/1 truth of the same shape (for a model: every
+    (passage, frame) pair, as ``EvaluationReport.calibration`` holds them). The bands are
+    ``bins`` equal slices of [0, 1]; a score of exactly 1.0 falls in the last one.
+
+    Examples
+    --------
+    >>> cal = _calibration([0.05, 0.05, 0.95, 0.95, 0.95, 0.95], [0, 0, 1, 1, 1, 0])
+    >>> cal["bins"][0], cal["bins"][9]["gold_rate"]
+    ({'low': 0.0, 'high': 0.1, 'pairs': 2, 'mean_score': 0.05, 'gold_rate': 0.0}, 0.75)
+    >>> round(cal["ece"], 4), round(cal["brier"], 4)   # ECE (|0.1 - 0| + |3.8 - 3|) / 6; Brier (5 * 0.05**2 + 0.95**2) / 6
+    (0.15, 0.1525)
+    """
+    s = np.asarray(scores, dtype=np.float64).ravel()
+    y = np.asarray(gold, dtype=np.float64).ravel()
+    if s.shape != y.shape or not len(s):
+        raise ValueError(f"calibration needs as many gold values as scores, and at least one; got {len(s)} scores "
+                         f"and {len(y)} gold values")
+    band = np.minimum((s * bins).astype(np.int64), bins - 1)
+    pairs = np.bincount(band, minlength=bins)
+    score_sum, gold_sum = np.bincount(band, s, bins), np.bincount(band, y, bins)
+    out = []
+    for k in range(bins):
+        n = int(pairs[k])
+        out.append({"low": k / bins, "high": (k + 1) / bins, "pairs": n,
+                    "mean_score": float(score_sum[k] / n) if n else None,
+                    "gold_rate": float(gold_sum[k] / n) if n else None})
+    ece = float(np.abs(score_sum - gold_sum).sum() / len(s))
+    return {"bins": out, "brier": float(np.mean((s - y) ** 2)), "ece": ece}
+
+
+def _rounded(value: Any, digits: int = 4) -> Any:
+    """``value`` with every float in it rounded (for JSON reports)."""
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, dict):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v, digits) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class EvaluationReport:
     """Frame and stance quality of a model on labelled passages.
@@ -174,6 +218,14 @@ class EvaluationReport:
     the share of passages without a gold frame to which the model gave no frame either (``None``
     when every passage has a frame). ``intervals`` (from ``evaluate(..., groups=...)``) holds a
     bootstrap confidence interval ``(low, high)`` for each headline figure.
+
+    ``calibration`` says whether the frame scores can be read as probabilities, over every
+    (passage, frame) pair: ``"bins"``, ten score bands of width 0.1 (the last one includes 1.0),
+    each with its number of ``pairs``, their ``mean_score`` and the share of them whose frame is
+    gold (``gold_rate``; both ``None`` for an empty band); ``"brier"``, the mean squared difference
+    between score and gold (0 or 1); and ``"ece"``, the expected calibration error: the bands'
+    ``|mean_score - gold_rate|`` weighted by their pairs. Most pairs score near 0 and are right,
+    so ``ece`` is small even where the upper bands are not: read the bands.
     """
 
     per_frame: dict[str, dict[str, float]]
@@ -188,6 +240,7 @@ class EvaluationReport:
     extra: dict[str, Any] = field(default_factory=dict)
     frame_free_kept: float | None = None
     intervals: dict[str, tuple[float, float] | None] | None = None
+    calibration: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -202,6 +255,7 @@ class EvaluationReport:
             "stance_confusion": self.stance_confusion,
             **({"intervals": {k: None if v is None else [round(v[0], 4), round(v[1], 4)]
                               for k, v in self.intervals.items()}} if self.intervals else {}),
+            **({"calibration": _rounded(self.calibration)} if self.calibration else {}),
             **self.extra,
         }
 
@@ -225,6 +279,11 @@ class EvaluationReport:
             lines.append(f"stance accuracy {self.stance_accuracy:.3f} | endorsed-frame F1 {self.endorsed_f1:.3f}")
         if self.frame_free_kept is not None:
             lines.append(f"frame-free passages left frame-free {self.frame_free_kept:.3f}")
+        if self.calibration:
+            lines.append(f"calibration: Brier {self.calibration['brier']:.4f} | ECE {self.calibration['ece']:.4f} | "
+                         "score band -> share gold: " + ", ".join(
+                             f"{b['low']:.1f}-{b['high']:.1f} {b['gold_rate']:.2f}" for b in self.calibration["bins"]
+                             if b["pairs"]))
         if self.intervals:
             lines.append("95% intervals: " + " | ".join(f"{k} {v[0]:.3f}-{v[1]:.3f}" for k, v in self.intervals.items()
                                                         if v is not None))
@@ -311,6 +370,7 @@ def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model
     results = model.classify(texts, threshold=thr)
     frames = list(cb.frame_ids)
     P = np.array([[int(f in r.labels) for f in frames] for r in results], dtype=np.int64).reshape(len(texts), len(frames))
+    frame_scores = np.array([[fp.score for fp in r.frames] for r in results], dtype=np.float64).reshape(P.shape)
     per_frame = {}
     for j, f in enumerate(frames):
         tp, fp, fn = _counts(P[:, j], Y[:, j])
@@ -353,7 +413,8 @@ def evaluate(passages: Sequence[str], labels: Sequence[Any], *legacy: Any, model
                                                             stances=confusion is not None)
     return EvaluationReport(per_frame=per_frame, micro_f1=float(micro), macro_f1=macro, samples_f1=float(np.mean(samples)),
                             endorsed_f1=endorsed, stance_accuracy=stance_acc, stance_confusion=confusion,
-                            n_passages=len(texts), threshold=thr, frame_free_kept=free_kept, intervals=intervals)
+                            n_passages=len(texts), threshold=thr, frame_free_kept=free_kept, intervals=intervals,
+                            calibration=_calibration(frame_scores, Y))
 
 
 def _group_bootstrap(counts: np.ndarray, groups: Sequence[Any], n_boot: int, random_state: int, *,

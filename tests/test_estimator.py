@@ -176,6 +176,44 @@ def test_evaluate_report(tiny_model):
     assert sum(sum(row.values()) for row in rep.stance_confusion.values()) == sum(len(l) for l in TINY_LABELS)
 
 
+def test_evaluate_reports_calibration_of_the_frame_scores(tiny_model):
+    labels = TINY_LABELS[1:] + TINY_LABELS[:1]  # shifted, so that some high scores are wrong
+    rep = framing.evaluate(TINY_TEXTS, labels, model=tiny_model)
+    frames = list(tiny_model.classes_)
+    scores = np.array([[r[f].score for f in frames] for r in tiny_model.classify(TINY_TEXTS)])
+    gold = np.array([[int(f in l) for f in frames] for l in labels])
+    cal = rep.calibration
+    assert [(b["low"], b["high"]) for b in cal["bins"]] == pytest.approx([(k / 10, (k + 1) / 10) for k in range(10)])
+    assert sum(b["pairs"] for b in cal["bins"]) == scores.size
+    assert cal["brier"] == pytest.approx(((scores - gold) ** 2).mean())
+    ece = 0.0
+    for b in cal["bins"]:  # every pair in exactly one band, as the report says
+        inside = (scores >= b["low"]) & ((scores < b["high"]) | (b["high"] == 1.0))
+        assert inside.sum() == b["pairs"]
+        if b["pairs"]:
+            assert b["mean_score"] == pytest.approx(scores[inside].mean())
+            assert b["gold_rate"] == pytest.approx(gold[inside].mean())
+            ece += inside.mean() * abs(scores[inside].mean() - gold[inside].mean())
+        else:
+            assert b["mean_score"] is None and b["gold_rate"] is None
+    assert cal["ece"] == pytest.approx(ece) and cal["ece"] > 0
+    assert rep.to_dict()["calibration"]["brier"] == round(cal["brier"], 4)
+    assert f"Brier {cal['brier']:.4f}" in str(rep)
+
+
+def test_calibration_of_perfect_and_of_inverted_scores():
+    from framing.training import _calibration
+
+    perfect = _calibration([0.0, 0.0, 1.0, 1.0], [0, 0, 1, 1])
+    assert perfect["brier"] == 0.0 and perfect["ece"] == 0.0 and perfect["bins"][9]["pairs"] == 2  # 1.0 is in the last band
+    inverted = _calibration([1.0, 1.0, 0.0, 0.0], [0, 0, 1, 1])
+    assert inverted["brier"] == 1.0 and inverted["ece"] == 1.0
+    with pytest.raises(ValueError, match="as many gold values as scores"):
+        _calibration([0.5, 0.5], [1])
+    with pytest.raises(ValueError, match="at least one"):
+        _calibration([], [])
+
+
 def test_evaluate_gives_group_bootstrap_intervals(tiny_model):
     labels = TINY_LABELS[1:] + TINY_LABELS[:1]  # shifted by one passage, so the model makes mistakes
     groups = [i // 3 for i in range(len(TINY_TEXTS))]  # three passages to a document
