@@ -11,6 +11,8 @@ be styled further or saved with ``ax.figure.savefig(...)``.
 - :func:`plot_report`: per-frame precision, recall and F1 of an evaluation (or of CV folds).
 - :func:`plot_confusion`: the stance confusion matrix of an evaluation (or per-frame hits, misses
   and false alarms when the report has no stances).
+- :func:`plot_calibration`: the reliability diagram of an evaluation (or of CV folds): how often
+  a frame scored in each band is gold.
 - :func:`plot_shares`: from a ``framing.profile`` table, each group's frame shares over time (lines
   or stacked areas), one panel per group.
 - :func:`plot_groups`: from a ``framing.profile`` table, a group x frame heatmap of shares (or net
@@ -32,8 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import DocumentResult, PassageResult
     from .training import EvaluationReport
 
-__all__ = ["plot_passage", "plot_profile", "plot_report", "plot_confusion", "plot_shares", "plot_groups",
-           "STANCE_COLORS", "FRAME_COLORS"]
+__all__ = ["plot_passage", "plot_profile", "plot_report", "plot_confusion", "plot_calibration", "plot_shares",
+           "plot_groups", "STANCE_COLORS", "FRAME_COLORS"]
 
 #: Colour of each default stance; other stance ids take the next colours of the palette.
 STANCE_COLORS = {"endorsed": "#0072B2", "reported": "#E69F00", "disputed": "#CC79A7"}
@@ -593,6 +595,71 @@ def plot_confusion(report: "EvaluationReport | Sequence[EvaluationReport] | Mapp
     ax.set_xlabel(xlabel)
     n = sum(r.n_passages for r in reports)
     ax.set_title(f"{title}; {n} passages" + (", rows normalised" if normalize else ""), fontsize=10, loc="left")
+    return ax
+
+
+def plot_calibration(report: "EvaluationReport | Sequence[EvaluationReport] | Mapping[str, Any]", *,
+                     ax: "Axes | None" = None, threshold: float | None = None) -> "Axes":
+    """Reliability diagram: for each score band, the share of its (passage, frame) pairs that are gold.
+
+    A calibrated model's points lie on the diagonal; points below it are bands where the scores
+    promise more than they hold. Each point is labelled with its number of pairs (a band of a
+    dozen pairs says little). Several reports (the folds of ``cross_validate``) are pooled.
+
+    Parameters
+    ----------
+    report : EvaluationReport, list of EvaluationReport, or the dict from ``cross_validate``
+    ax : matplotlib Axes, optional
+        Where to draw; default: a new figure.
+    threshold : float, optional
+        Draw the decision threshold as a vertical line (default: the report's own).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import framing
+    >>> from framing.plots import plot_calibration
+    >>> rep = framing.evaluate(
+    ...     ["Looters and bandits attacked police.", "Fuel prices doubled and workers went on strike."],
+    ...     [{"law_and_order": "endorsed"}, {"popular_revolt": "endorsed"}])
+    >>> ax = plot_calibration(rep)
+    >>> ax.get_xlabel()
+    'mean score of the band (2 passages, 16 pairs; Brier 0.025)'
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    """
+    import numpy as np
+
+    reports = _reports(report, "plot_calibration")
+    if any(r.calibration is None for r in reports):
+        raise ValueError("plot_calibration needs reports from framing.evaluate of this version (with calibration); "
+                         "evaluate the model again")
+    bands = [r.calibration["bins"] for r in reports]
+    pairs = np.array([[b["pairs"] for b in bins] for bins in bands], dtype=float).sum(axis=0)
+    scored = np.array([[(b["mean_score"] or 0.0) * b["pairs"] for b in bins] for bins in bands]).sum(axis=0)
+    gold = np.array([[(b["gold_rate"] or 0.0) * b["pairs"] for b in bins] for bins in bands]).sum(axis=0)
+    seen = pairs > 0
+    x, y = scored[seen] / pairs[seen], gold[seen] / pairs[seen]
+    n_pairs = float(pairs.sum())
+    brier = sum(r.calibration["brier"] * sum(b["pairs"] for b in r.calibration["bins"]) for r in reports) / n_pairs
+    ax = _new_axes(ax, (5.0, 5.0))
+    ax.plot([0, 1], [0, 1], color=_NO_STANCE, linestyle=":", linewidth=1)
+    ax.plot(x, y, marker="o", color=STANCE_COLORS["endorsed"])
+    for xi, yi, n in zip(x, y, pairs[seen]):
+        ax.annotate(f"{n:g}", (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    thr = reports[0].threshold if threshold is None else threshold
+    ax.axvline(thr, color=_EXTRA_COLORS[1], linewidth=1, label=f"threshold {thr:g}")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_aspect("equal")
+    n = sum(r.n_passages for r in reports)
+    ax.set_xlabel(f"mean score of the band ({n} passages, {n_pairs:g} pairs; Brier {brier:.3f})")
+    ax.set_ylabel("share of the band's pairs whose frame is gold")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("Calibration of the frame scores (numbers: pairs per band)", fontsize=10, loc="left")
     return ax
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import pytest
@@ -132,6 +133,22 @@ def test_plot_report_and_confusion_from_folds(tmp_path, report):
     assert_png(ax, tmp_path / "confusion_cv.png")
 
 
+def test_plot_calibration(tmp_path, report):
+    ax = plots.plot_calibration(report)
+    band = [b for b in report.calibration["bins"] if b["pairs"]]
+    x, y = ax.lines[1].get_data()  # lines[0] is the diagonal
+    assert list(x) == pytest.approx([b["mean_score"] for b in band])
+    assert list(y) == pytest.approx([b["gold_rate"] for b in band])
+    assert [t.get_text() for t in ax.texts] == [str(b["pairs"]) for b in band]
+    assert_png(ax, tmp_path / "calibration.png")
+    # Folds are pooled band by band: the same report twice gives the same points, twice the pairs.
+    twice = plots.plot_calibration({"folds": [report, report], "mean": {}, "std": {}}, threshold=0.5)
+    assert list(twice.lines[1].get_data()[0]) == pytest.approx(list(x))
+    assert [t.get_text() for t in twice.texts] == [str(2 * b["pairs"]) for b in band]
+    assert twice.lines[2].get_xdata()[0] == 0.5
+    assert_png(twice, tmp_path / "calibration_cv.png")
+
+
 def test_plot_confusion_stance(tmp_path, report):
     ax = plots.plot_confusion(report)
     stances = list(report.stance_confusion)
@@ -197,6 +214,11 @@ def test_bad_input_errors(docs, report):
         plots.plot_confusion(report, kind="roc")
     with pytest.raises(TypeError, match="must be a matplotlib Axes"):
         plots.plot_report(report, ax="left")
+    with pytest.raises(TypeError, match="expects an EvaluationReport"):
+        plots.plot_calibration([0.2, 0.9])
+    old_report = dataclasses.replace(report, calibration=None)  # as unpickled from an older version
+    with pytest.raises(ValueError, match="evaluate the model again"):
+        plots.plot_calibration(old_report)
 
 
 @pytest.mark.parametrize("blocked", ["matplotlib", "matplotlib.pyplot"])
@@ -208,6 +230,7 @@ def test_missing_matplotlib_says_how_to_install(monkeypatch, docs, report, block
         lambda: plots.plot_profile(docs),
         lambda: plots.plot_report(report),
         lambda: plots.plot_confusion(report),
+        lambda: plots.plot_calibration(report),
     ]
     for call in calls:
         with pytest.raises(ImportError, match=r'pip install "framing\[notebooks\]"'):
