@@ -612,7 +612,8 @@ def plot_calibration(report: "EvaluationReport | Sequence[EvaluationReport] | Ma
     ax : matplotlib Axes, optional
         Where to draw; default: a new figure.
     threshold : float, optional
-        Draw the decision threshold as a vertical line (default: the report's own).
+        Draw the decision threshold as a vertical line (default: the reports' own, when they share
+        one).
 
     Returns
     -------
@@ -650,15 +651,17 @@ def plot_calibration(report: "EvaluationReport | Sequence[EvaluationReport] | Ma
     ax.plot(x, y, marker="o", color=STANCE_COLORS["endorsed"])
     for xi, yi, n in zip(x, y, pairs[seen]):
         ax.annotate(f"{n:g}", (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=7)
-    thr = reports[0].threshold if threshold is None else threshold
-    ax.axvline(thr, color=_EXTRA_COLORS[1], linewidth=1, label=f"threshold {thr:g}")
+    own = {r.threshold for r in reports}
+    thr = own.pop() if threshold is None and len(own) == 1 else threshold
+    if thr is not None:
+        ax.axvline(thr, color=_EXTRA_COLORS[1], linewidth=1, label=f"threshold {thr:g}")
+        ax.legend(loc="upper left", fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.set_aspect("equal")
     n = sum(r.n_passages for r in reports)
     ax.set_xlabel(f"mean score of the band ({n} passages, {n_pairs:g} pairs; Brier {brier:.3f})")
     ax.set_ylabel("share of the band's pairs whose frame is gold")
-    ax.legend(loc="upper left", fontsize=8)
     ax.set_title("Calibration of the frame scores (numbers: pairs per band)", fontsize=10, loc="left")
     return ax
 

@@ -147,6 +147,10 @@ def test_plot_calibration(tmp_path, report):
     assert [t.get_text() for t in twice.texts] == [str(2 * b["pairs"]) for b in band]
     assert twice.lines[2].get_xdata()[0] == 0.5
     assert_png(twice, tmp_path / "calibration_cv.png")
+    # Folds with thresholds of their own ("auto"): no line, unless one is given.
+    other = dataclasses.replace(report, threshold=0.45)
+    assert len(plots.plot_calibration([report, other]).lines) == 2
+    assert len(plots.plot_calibration([report, other], threshold=0.4).lines) == 3
 
 
 def test_plot_confusion_stance(tmp_path, report):
