@@ -196,12 +196,18 @@ def _calibration(scores: Any, gold: Any, bins: int = 10) -> dict[str, Any]:
 
 
 def _rounded(value: Any, digits: int = 4) -> Any:
-    """``value`` with every float in it rounded (for JSON reports)."""
+    """``value`` with every float in it rounded, tuples as lists (for JSON reports).
+
+    Examples
+    --------
+    >>> _rounded({"f1": 0.666666, "support": 3, "interval": (0.12345, None)})
+    {'f1': 0.6667, 'support': 3, 'interval': [0.1235, None]}
+    """
     if isinstance(value, float):
         return round(value, digits)
     if isinstance(value, dict):
         return {k: _rounded(v, digits) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_rounded(v, digits) for v in value]
     return value
 
@@ -245,16 +251,11 @@ class EvaluationReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "n_passages": self.n_passages, "threshold": self.threshold,
-            "micro_f1": round(self.micro_f1, 4), "macro_f1": round(self.macro_f1, 4),
-            "samples_f1": round(self.samples_f1, 4),
-            "endorsed_f1": None if self.endorsed_f1 is None else round(self.endorsed_f1, 4),
-            "stance_accuracy": None if self.stance_accuracy is None else round(self.stance_accuracy, 4),
-            "frame_free_kept": None if self.frame_free_kept is None else round(self.frame_free_kept, 4),
-            "per_frame": {f: {k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}
-                          for f, m in self.per_frame.items()},
+            **_rounded({"micro_f1": self.micro_f1, "macro_f1": self.macro_f1, "samples_f1": self.samples_f1,
+                        "endorsed_f1": self.endorsed_f1, "stance_accuracy": self.stance_accuracy,
+                        "frame_free_kept": self.frame_free_kept, "per_frame": self.per_frame}),
             "stance_confusion": self.stance_confusion,
-            **({"intervals": {k: None if v is None else [round(v[0], 4), round(v[1], 4)]
-                              for k, v in self.intervals.items()}} if self.intervals else {}),
+            **({"intervals": _rounded(self.intervals)} if self.intervals else {}),
             **({"calibration": _rounded(self.calibration)} if self.calibration else {}),
             **self.extra,
         }
